@@ -12,6 +12,8 @@ extern crate std;
 
 pub mod bar;
 pub mod error;
+#[cfg(feature = "std")]
+pub mod io;
 
 pub use bar::Bar;
 pub use error::ErrorKind;
