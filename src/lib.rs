@@ -13,6 +13,8 @@ extern crate std;
 pub mod bar;
 pub mod error;
 #[cfg(feature = "std")]
+pub mod ffi;
+#[cfg(feature = "std")]
 pub mod io;
 
 pub use bar::Bar;

@@ -123,7 +123,7 @@ impl BinaryReader {
     }
 
     fn record_index(&self, pos: u64) -> Result<usize> {
-        if pos % RECORD != 0 || pos > self.len_bytes() {
+        if !pos.is_multiple_of(RECORD) || pos > self.len_bytes() {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
                 format!(
@@ -308,7 +308,7 @@ impl BinaryWriter {
 
     /// Writes raw record bytes (a multiple of 64) at `pos`; used for byte-exact copies.
     fn write_bytes_at(&mut self, pos: u64, bytes: &[u8]) -> Result<u64> {
-        if pos % RECORD != 0 || pos > self.len {
+        if !pos.is_multiple_of(RECORD) || pos > self.len {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
                 format!(
@@ -345,7 +345,7 @@ impl BarWriter for BinaryWriter {
     }
 
     fn truncate(&mut self, len: u64) -> Result<()> {
-        if len % RECORD != 0 {
+        if !len.is_multiple_of(RECORD) {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
                 format!(

@@ -265,12 +265,12 @@ impl IndexFile {
     /// creating the parent directory if needed. A legacy file is replaced by the current form.
     pub fn write(&self, rec: &IndexRecord) -> Result<()> {
         rec.validate(&self.path.display().to_string())?;
-        if let Some(dir) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !dir.exists() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| Error::io(dir, "create index directory", e))?;
-                super::binary::sync_parent_dir(dir)?;
-            }
+        if let Some(dir) = self.path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !dir.exists()
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::io(dir, "create index directory", e))?;
+            super::binary::sync_parent_dir(dir)?;
         }
         match self.format {
             IndexFormat::Binary => replace_file(&self.path, &rec.to_bytes()),

@@ -1,0 +1,231 @@
+//! The one place where C pointers become Rust values: the panic boundary and argument checks.
+
+use super::status::{ohlcv_status, set_last_error};
+use crate::{Bar, Error, ErrorKind, Result};
+use core::ffi::{CStr, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::{format, string::String};
+
+/// Runs `f`, turning its error into a status (recording the message as the thread's last error)
+/// and a panic into [`ohlcv_status::Panic`]. Every exported function's body is one call to this.
+#[doc(hidden)]
+pub fn ffi_boundary(f: impl FnOnce() -> Result<()>) -> ohlcv_status {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => ohlcv_status::Ok,
+        Ok(Err(e)) => {
+            set_last_error(e.message());
+            e.kind().into()
+        }
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| String::from(*s))
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| String::from("unknown panic payload"));
+            set_last_error(&format!("internal panic caught at the C boundary: {what}"));
+            ohlcv_status::Panic
+        }
+    }
+}
+
+fn null(what: &str) -> Error {
+    Error::new(ErrorKind::NullPointer, format!("{what} is NULL"))
+}
+
+/// Writes `value` through an out-pointer, or fails with `NullPointer`.
+///
+/// # Safety
+/// `out` must be NULL or valid for a write of `T`.
+pub(crate) unsafe fn out_write<T>(out: *mut T, value: T) -> Result<()> {
+    if out.is_null() {
+        return Err(null("output pointer"));
+    }
+    // SAFETY: non-NULL, and the caller guarantees validity for a write.
+    unsafe { out.write(value) };
+    Ok(())
+}
+
+/// Fails with `NullPointer` if any of the out-pointers is NULL. Call before doing work so
+/// outputs are never half-written.
+pub(crate) fn check_out<T>(out: *mut T, name: &str) -> Result<()> {
+    if out.is_null() {
+        Err(null(name))
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a bar buffer's pointer, length and alignment (see the module conventions).
+fn check_bars(ptr: *const Bar, len: usize, name: &str) -> Result<()> {
+    if len == 0 {
+        return Ok(());
+    }
+    if ptr.is_null() {
+        return Err(null(name));
+    }
+    if len
+        .checked_mul(Bar::SIZE)
+        .is_none_or(|b| b > isize::MAX as usize)
+    {
+        return Err(Error::new(
+            ErrorKind::Overflow,
+            format!("{name}: {len} bars overflow the address space"),
+        ));
+    }
+    if !(ptr as usize).is_multiple_of(Bar::SIZE) {
+        return Err(Error::new(
+            ErrorKind::Misaligned,
+            format!(
+                "{name}: address {ptr:p} is not 64-byte aligned (ohlcv_bar needs 64; allocate \
+                 with ohlcv_bars_alloc)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Borrows `(ptr, len)` as bars after [`check_bars`].
+///
+/// # Safety
+/// When `len > 0` and the checks pass, `ptr` must point to `len` initialised bars that stay
+/// valid and unmodified for `'a`.
+pub(crate) unsafe fn bars_from_raw<'a>(
+    ptr: *const Bar,
+    len: usize,
+    name: &str,
+) -> Result<&'a [Bar]> {
+    check_bars(ptr, len, name)?;
+    if len == 0 {
+        return Ok(&[]);
+    }
+    // SAFETY: non-NULL, aligned, size fits isize (checked above); validity is the caller's
+    // contract.
+    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
+/// Borrows `(ptr, len)` as writable bars after [`check_bars`].
+///
+/// # Safety
+/// When `len > 0` and the checks pass, `ptr` must be valid for reads and writes of `len` bars,
+/// not aliased elsewhere for `'a`.
+pub(crate) unsafe fn bars_from_raw_mut<'a>(
+    ptr: *mut Bar,
+    len: usize,
+    name: &str,
+) -> Result<&'a mut [Bar]> {
+    check_bars(ptr, len, name)?;
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    // SAFETY: as in `bars_from_raw`, plus exclusive access by the caller's contract.
+    Ok(unsafe { core::slice::from_raw_parts_mut(ptr, len) })
+}
+
+/// Borrows `(ptr, len)` as a slice of plain values (no alignment beyond `T`'s is required).
+///
+/// # Safety
+/// When `len > 0`, `ptr` must point to `len` initialised values valid for `'a`.
+pub(crate) unsafe fn slice_from_raw<'a, T>(
+    ptr: *const T,
+    len: usize,
+    name: &str,
+) -> Result<&'a [T]> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() {
+        return Err(null(name));
+    }
+    if len
+        .checked_mul(size_of::<T>())
+        .is_none_or(|b| b > isize::MAX as usize)
+    {
+        return Err(Error::new(
+            ErrorKind::Overflow,
+            format!("{name}: length {len} overflows"),
+        ));
+    }
+    if !ptr.is_aligned() {
+        return Err(Error::new(
+            ErrorKind::Misaligned,
+            format!("{name}: pointer misaligned"),
+        ));
+    }
+    // SAFETY: non-NULL, aligned, in-bounds size; validity is the caller's contract.
+    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
+/// Borrows `(ptr, len)` as a writable slice of plain values.
+///
+/// # Safety
+/// When `len > 0`, `ptr` must be valid for reads and writes of `len` values, unaliased for `'a`.
+pub(crate) unsafe fn slice_from_raw_mut<'a, T>(
+    ptr: *mut T,
+    len: usize,
+    name: &str,
+) -> Result<&'a mut [T]> {
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    if ptr.is_null() {
+        return Err(null(name));
+    }
+    if len
+        .checked_mul(size_of::<T>())
+        .is_none_or(|b| b > isize::MAX as usize)
+    {
+        return Err(Error::new(
+            ErrorKind::Overflow,
+            format!("{name}: length {len} overflows"),
+        ));
+    }
+    if !ptr.is_aligned() {
+        return Err(Error::new(
+            ErrorKind::Misaligned,
+            format!("{name}: pointer misaligned"),
+        ));
+    }
+    // SAFETY: non-NULL, aligned, in-bounds size; validity and exclusivity are the caller's
+    // contract.
+    Ok(unsafe { core::slice::from_raw_parts_mut(ptr, len) })
+}
+
+/// A NUL-terminated UTF-8 string argument.
+///
+/// # Safety
+/// `s` must be NULL or point to a NUL-terminated string valid for `'a`.
+pub(crate) unsafe fn str_from_c<'a>(s: *const c_char, name: &str) -> Result<&'a str> {
+    // SAFETY: forwarded to the caller's contract.
+    unsafe { utf8_from_c(s, name, ErrorKind::InvalidArgument) }
+}
+
+/// As [`str_from_c`], failing with `kind` on invalid UTF-8.
+///
+/// # Safety
+/// As [`str_from_c`].
+unsafe fn utf8_from_c<'a>(s: *const c_char, name: &str, kind: ErrorKind) -> Result<&'a str> {
+    if s.is_null() {
+        return Err(null(name));
+    }
+    // SAFETY: non-NULL and NUL-terminated by the caller's contract.
+    let c = unsafe { CStr::from_ptr(s) };
+    c.to_str()
+        .map_err(|_| Error::new(kind, format!("{name} is not valid UTF-8: {c:?}")))
+}
+
+/// A NUL-terminated UTF-8 path argument.
+///
+/// # Safety
+/// As [`str_from_c`].
+pub(crate) unsafe fn path_from_c(s: *const c_char, name: &str) -> Result<PathBuf> {
+    // SAFETY: forwarded to the caller's contract.
+    let s = unsafe { utf8_from_c(s, name, ErrorKind::InvalidPath) }?;
+    if s.is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidPath,
+            format!("{name} is empty"),
+        ));
+    }
+    Ok(PathBuf::from(s))
+}
