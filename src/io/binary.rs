@@ -402,21 +402,24 @@ pub fn write_atomic(path: impl AsRef<Path>, bars: &[Bar]) -> Result<()> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(Error::io(path, "open", e)),
     };
-    replace_file(path, bytemuck::cast_slice(bars))
+    replace_file(path, bytemuck::cast_slice(bars), true)
 }
 
 /// Writes `bytes` to a temp file beside `path`, fsyncs it, renames it over `path` and fsyncs the
-/// directory.
-pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+/// directory. Without `sync` the same steps run without the fsyncs: atomic against a killed
+/// process, not against power loss.
+pub(crate) fn replace_file(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     use std::io::Write;
     let tmp = temp_path(path);
     let result = (|| {
         let mut f = File::create(&tmp).map_err(|e| Error::io(&tmp, "create", e))?;
         f.write_all(bytes)
             .map_err(|e| Error::io(&tmp, "write", e))?;
-        f.sync_all().map_err(|e| Error::io(&tmp, "fsync", e))?;
+        if sync {
+            f.sync_all().map_err(|e| Error::io(&tmp, "fsync", e))?;
+        }
         std::fs::rename(&tmp, path).map_err(|e| Error::io(path, "rename temp file over", e))?;
-        sync_parent_dir(path)
+        if sync { sync_parent_dir(path) } else { Ok(()) }
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -264,6 +264,16 @@ impl IndexFile {
     /// Writes `rec` durably and atomically (temp file, fsync, rename, fsync of the directory),
     /// creating the parent directory if needed. A legacy file is replaced by the current form.
     pub fn write(&self, rec: &IndexRecord) -> Result<()> {
+        self.write_with(rec, true)
+    }
+
+    /// As [`IndexFile::write`] but without the fsyncs: still atomic against a killed process
+    /// (temp file and rename), not durable against power loss. The pipeline's `fsync: false`.
+    pub fn write_unsynced(&self, rec: &IndexRecord) -> Result<()> {
+        self.write_with(rec, false)
+    }
+
+    fn write_with(&self, rec: &IndexRecord, sync: bool) -> Result<()> {
         rec.validate(&self.path.display().to_string())?;
         if let Some(dir) = self.path.parent().filter(|p| !p.as_os_str().is_empty())
             && !dir.exists()
@@ -273,8 +283,8 @@ impl IndexFile {
             super::binary::sync_parent_dir(dir)?;
         }
         match self.format {
-            IndexFormat::Binary => replace_file(&self.path, &rec.to_bytes()),
-            IndexFormat::Text => replace_file(&self.path, rec.to_text().as_bytes()),
+            IndexFormat::Binary => replace_file(&self.path, &rec.to_bytes(), sync),
+            IndexFormat::Text => replace_file(&self.path, rec.to_text().as_bytes(), sync),
         }
     }
 }
