@@ -12,6 +12,9 @@ extern crate std;
 
 pub mod bar;
 pub mod error;
+#[cfg(feature = "std")]
+pub mod io;
+pub mod pyfloat;
 
 pub use bar::Bar;
 pub use error::ErrorKind;

@@ -5,6 +5,8 @@
 //! offsets** in the file, as in the pipeline: a binary record `i` sits at `64 * i`; a CSV row at
 //! the offset of its first byte (the first data row of a file with the standard header is at 32).
 
+pub mod csv;
+
 use crate::{Bar, Result};
 use std::path::Path;
 use std::vec::Vec;
@@ -52,8 +54,12 @@ pub trait BarReader {
     /// Reads up to `max` bars from the current position, appending them to `bars` and their
     /// byte offsets to `offsets`, and advances past them. Returns how many were read (0 at
     /// end of file).
-    fn read_batch(&mut self, max: usize, bars: &mut Vec<Bar>, offsets: &mut Vec<u64>)
-    -> Result<usize>;
+    fn read_batch(
+        &mut self,
+        max: usize,
+        bars: &mut Vec<Bar>,
+        offsets: &mut Vec<u64>,
+    ) -> Result<usize>;
     /// Moves to byte offset `pos`, which must be the start of a record or row (or the end).
     fn seek(&mut self, pos: u64) -> Result<()>;
     /// The current byte offset.
