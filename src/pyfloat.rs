@@ -17,10 +17,20 @@
 pub const MAX_LEN: usize = 24;
 
 /// Scratch space for formatting doubles; reuse one per thread or per writer.
-#[derive(Clone, Copy, Default)]
 pub struct Buffer {
-    ryu: ryu::Buffer,
-    out: [u8; 32],
+    digits: zmij::Buffer,
+    /// The text, right-aligned to end at index [`END`], so that a fixed 32-byte window
+    /// starting at the text is always in bounds.
+    out: [u8; 64],
+}
+
+/// Where the text ends in `Buffer::out`.
+const END: usize = 32;
+
+impl Default for Buffer {
+    fn default() -> Self {
+        Buffer::new()
+    }
 }
 
 impl core::fmt::Debug for Buffer {
@@ -34,8 +44,8 @@ impl Buffer {
     #[must_use]
     pub fn new() -> Self {
         Buffer {
-            ryu: ryu::Buffer::new(),
-            out: [0; 32],
+            digits: zmij::Buffer::new(),
+            out: [0; 64],
         }
     }
 
@@ -48,72 +58,202 @@ impl Buffer {
 
     /// The same text as [`Buffer::format`], as bytes (always ASCII).
     pub fn format_bytes(&mut self, v: f64) -> &[u8] {
-        if v.is_finite() {
-            self.format_finite_bytes(v)
-        } else if v.is_nan() {
-            b"nan"
-        } else if v.is_sign_negative() {
-            b"-inf"
-        } else {
-            b"inf"
-        }
+        let start = self.format_padded(v);
+        &self.out[start..END]
     }
 
-    /// `v` as Python's `repr(v)` for a finite `v`, as ASCII bytes. A non-finite `v` gives
-    /// unspecified (but ASCII, at most [`MAX_LEN`] bytes) text; use [`Buffer::format_bytes`]
-    /// for those.
-    pub fn format_finite_bytes(&mut self, v: f64) -> &[u8] {
-        let Buffer { ryu, out } = self;
-        // Ryu prints the shortest round-trip digits. Its layout agrees with Python's for
-        // decimal exponents in [-4, 15]: positional, with ".0" after integers. It differs in
-        // two places, which are rewritten here:
-        //  * exponent -5, which Ryu prints positionally as "0.0000ddd" and Python as "d.dde-05";
-        //  * scientific exponents, which Ryu prints as "e16"/"e-7" and Python as "e+16"/"e-07".
-        let s = ryu.format_finite(v).as_bytes();
+    /// Writes `repr(v)` into the internal array and returns where it starts; its length is
+    /// `32 - start`. [`Buffer::window`] gives 32 bytes from there, so callers can copy a fixed
+    /// size (the bytes past the text are unspecified).
+    #[inline]
+    pub(crate) fn format_padded(&mut self, v: f64) -> usize {
+        if let Some(start) = positional_short(v, &mut self.out) {
+            return start;
+        }
+        if !v.is_finite() {
+            let t: &[u8] = if v.is_nan() {
+                b"nan"
+            } else if v.is_sign_negative() {
+                b"-inf"
+            } else {
+                b"inf"
+            };
+            self.out[END - t.len()..END].copy_from_slice(t);
+            return END - t.len();
+        }
+        self.format_general(v)
+    }
+
+    /// 32 bytes starting at `start` (a value [`Buffer::format_padded`] returned).
+    #[inline]
+    pub(crate) fn window(&self, start: usize) -> &[u8; 32] {
+        let start = start.min(END);
+        // `start <= 32` and the array has 64 bytes.
+        self.out[start..start + 32]
+            .try_into()
+            .unwrap_or(&[b'?'; 32])
+    }
+
+    /// Any finite `v`, through zmij's shortest digits, laid out as Python does.
+    fn format_general(&mut self, v: f64) -> usize {
+        let Buffer { digits, out } = self;
+        let mut text = [0u8; 32];
+        // zmij prints the shortest round-trip digits (the closest such string), as Python's
+        // repr does. Its layout agrees with Python's for decimal exponents in [-4, 15]:
+        // positional, with ".0" after integers. It differs in two places, rewritten here:
+        //  * exponent -5, which it prints positionally as "0.0000ddd" and Python as "d.dde-05";
+        //  * one-digit scientific exponents, "e-7" where Python writes "e-07".
+        let s = digits.format_finite(v).as_bytes();
         let (sign, body) = match s.split_first() {
             Some((b'-', rest)) => (true, rest),
             _ => (false, s),
         };
         let mut n = 0;
+        let mut put = |bytes: &[u8]| {
+            text[n..n + bytes.len()].copy_from_slice(bytes);
+            n += bytes.len();
+        };
         if let Some(digits) = body.strip_prefix(b"0.0000") {
             // 10^-5 <= |v| < 10^-4: "d[.ddd]e-05".
             if sign {
-                out[n] = b'-';
-                n += 1;
+                put(b"-");
             }
-            // Ryu never prints "0.0000" without a digit after it.
+            // zmij never prints "0.0000" without a digit after it.
             let (first, rest) = digits.split_first().unwrap_or((&b'0', &[]));
-            out[n] = *first;
-            n += 1;
+            put(core::slice::from_ref(first));
             if !rest.is_empty() {
-                out[n] = b'.';
-                n += 1;
-                out[n..n + rest.len()].copy_from_slice(rest);
-                n += rest.len();
+                put(b".");
+                put(rest);
             }
-            out[n..n + 4].copy_from_slice(b"e-05");
-            n += 4;
+            put(b"e-05");
         } else if let Some(e) = s.iter().position(|&c| c == b'e') {
-            out[..=e].copy_from_slice(&s[..=e]);
-            n = e + 1;
             let (neg_exp, exp_digits) = match s[e + 1..].split_first() {
                 Some((b'-', rest)) => (true, rest),
+                Some((b'+', rest)) => (false, rest),
                 _ => (false, &s[e + 1..]),
             };
-            out[n] = if neg_exp { b'-' } else { b'+' };
-            n += 1;
+            put(&s[..=e]);
+            put(if neg_exp { b"-" } else { b"+" });
             if exp_digits.len() < 2 {
-                out[n] = b'0';
-                n += 1;
+                put(b"0");
             }
-            out[n..n + exp_digits.len()].copy_from_slice(exp_digits);
-            n += exp_digits.len();
+            put(exp_digits);
         } else {
             // Already Python's form.
-            return s;
+            put(s);
         }
-        &out[..n]
+        out[END - n..END].copy_from_slice(&text[..n]);
+        END - n
     }
+}
+
+/// `5^k` for `k` in `0..=19`.
+const POW5: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 5;
+        i += 1;
+    }
+    t
+};
+
+/// For `e` in `1..=66`: the largest `k` with `10^k < 2^e` (decimals that keep at most one
+/// candidate inside the rounding interval of a double whose last bit weighs `2^-e`).
+const KMAX: [u8; 67] = {
+    let mut t = [0u8; 67];
+    let mut e = 1;
+    while e < 67 {
+        let mut k = 0;
+        while 10u128.pow(k + 1) < (1u128 << e) {
+            k += 1;
+        }
+        t[e] = k as u8;
+        e += 1;
+    }
+    t
+};
+
+/// Exact shortest repr for doubles in Python's positional range that are short decimals, the
+/// common case for prices and volumes (`1.35548`, `7598.0`, `0.000202`); `None` for anything
+/// else (which then goes through zmij). The text is written to end at [`END`]; returns its
+/// start.
+///
+/// For `10^-4 <= |v| < 2^52`, write `|v| = M·2^-e` (53-bit `M`, `1 <= e <= 66`) and let `k` be
+/// the largest number of decimals with `10^k < 2^e`. The doubles' rounding interval around
+/// `v`, scaled by `10^k`, is then narrower than 1, so it holds at most one integer `q`. If some
+/// decimal with at most `k` decimals reads back as `v`, the shortest one (Python's repr) is
+/// `q·10^-k` with its trailing zeros removed; if `q` is not inside the interval, no decimal
+/// with `k` or fewer decimals reads back as `v` and the caller falls back. All arithmetic is
+/// exact (`M·5^k < 2^97`).
+#[inline]
+fn positional_short(v: f64, out: &mut [u8; 64]) -> Option<usize> {
+    let a = v.abs();
+    // Also rejects NaN.
+    if !(1e-4..4_503_599_627_370_496.0).contains(&a) {
+        return None;
+    }
+    let bits = a.to_bits();
+    let biased = (bits >> 52) as usize; // normal: 1009..=1074 in this range
+    let mant = (bits & ((1 << 52) - 1)) | (1 << 52);
+    let e = 1075usize.checked_sub(biased)?;
+    let k = usize::from(*KMAX.get(e)?);
+    // v·10^k = M·5^k / 2^s
+    let s = e - k;
+    let num = u128::from(mant) * u128::from(POW5[k]);
+    let q = (num + (1u128 << (s - 1))) >> s;
+    let qs = q << s;
+    // |q - v·10^k| must be under half the scaled interval: 5^k / 2^(s+1), or a quarter when
+    // v is a power of two and q lies below it (the next double down is closer). Equality
+    // cannot occur (5^k is odd).
+    let pow5 = u128::from(POW5[k]);
+    let inside = if qs >= num {
+        2 * (qs - num) < pow5
+    } else if mant == 1 << 52 {
+        4 * (num - qs) < pow5
+    } else {
+        2 * (num - qs) < pow5
+    };
+    if !inside {
+        return None;
+    }
+    // q < 2^53 (v·10^k < 2^53 because 10^k·2^-e < 1).
+    let mut q = q as u64;
+    let mut k = k;
+    // Strip trailing zeros, eight, four, two, then one at a time.
+    for (step, p) in [(8, 100_000_000u64), (4, 10_000), (2, 100), (1, 10)] {
+        while k >= step && q.is_multiple_of(p) {
+            q /= p;
+            k -= step;
+        }
+    }
+    // Write right to left, ending at END: k decimals (at least one, "x.0"), '.', the integer
+    // part (at least "0"), the sign. At most 1 + 16 + 1 + 19 bytes, well within the array.
+    let mut i = END;
+    if k == 0 {
+        i -= 1;
+        out[i] = b'0';
+    }
+    for _ in 0..k {
+        i -= 1;
+        out[i] = b'0' + (q % 10) as u8;
+        q /= 10;
+    }
+    i -= 1;
+    out[i] = b'.';
+    loop {
+        i -= 1;
+        out[i] = b'0' + (q % 10) as u8;
+        q /= 10;
+        if q == 0 {
+            break;
+        }
+    }
+    if v.is_sign_negative() {
+        i -= 1;
+        out[i] = b'-';
+    }
+    Some(i)
 }
 
 /// Exact powers of ten representable as doubles (10^0 ..= 10^22).
@@ -313,6 +453,49 @@ mod tests {
             let got = repr(v);
             assert_eq!(got, want, "{v:e}");
             assert!(got.len() <= MAX_LEN);
+        }
+    }
+
+    #[test]
+    fn short_decimal_path_agrees_with_the_general_path() {
+        let mut b = Buffer::new();
+        let mut check = |v: f64| {
+            let mut out = [0u8; 64];
+            if let Some(start) = positional_short(v, &mut out) {
+                let fast = String::from_utf8_lossy(&out[start..END]).into_owned();
+                let start = b.format_general(v);
+                assert_eq!(fast, String::from_utf8_lossy(&b.out[start..END]), "{v:e}");
+                true
+            } else {
+                false
+            }
+        };
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut hits = 0;
+        for i in 0..400_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Short decimals of every magnitude in the positional range, and raw doubles.
+            let digits = 1 + (x % 16) as i32;
+            let m = (x >> 8) % 10u64.pow(digits as u32);
+            let scale = ((x >> 4) % 24) as i32 - 4;
+            let v = m as f64 / 10f64.powi(scale);
+            hits += u64::from(check(v)) + u64::from(check(-v));
+            check(f64::from_bits(x));
+            check(f64::from_bits(x >> 2 | 0x3f00_0000_0000_0000));
+            check(i as f64 / 1e5);
+        }
+        assert!(hits > 400_000, "the fast path was taken {hits} times");
+        for v in [
+            1e-4,
+            0.0001000000000000001,
+            4_503_599_627_370_495.5,
+            2f64.powi(51),
+            0.5,
+            1.0,
+        ] {
+            check(v);
         }
     }
 

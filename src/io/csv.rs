@@ -644,7 +644,8 @@ impl RowFormatter {
     fn push_rows(&mut self, bars: &[Bar], eol: LineEnding, out: &mut Vec<u8>) {
         let eol = eol.bytes();
         out.reserve(bars.len() * 64);
-        let mut row = [0u8; MAX_ROW + 2];
+        // Room for the last float's whole 32-byte scratch copy.
+        let mut row = [0u8; MAX_ROW + 32];
         for bar in bars {
             row[..19].copy_from_slice(&self.time.format(bar.ts));
             let mut n = 19;
@@ -653,9 +654,10 @@ impl RowFormatter {
                 n += 1;
                 // pandas writes NaN as an empty field.
                 if !v.is_nan() {
-                    let s = self.float.format_bytes(v);
-                    row[n..n + s.len()].copy_from_slice(s);
-                    n += s.len();
+                    let start = self.float.format_padded(v);
+                    // A fixed-size copy is cheaper than one of the text's length.
+                    row[n..n + 32].copy_from_slice(self.float.window(start));
+                    n += 32 - start;
                 }
             }
             row[n..n + eol.len()].copy_from_slice(eol);
