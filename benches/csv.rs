@@ -6,8 +6,8 @@
 
 use criterion::{Criterion, Throughput};
 use ohlcv::Bar;
-use ohlcv::io::csv::{self, CsvReader, CsvWriter, LineEnding, SubSecond};
 use ohlcv::io::BarWriter;
+use ohlcv::io::csv::{self, CsvReader, CsvWriter, LineEnding, SubSecond};
 use std::hint::black_box;
 
 const ROWS: usize = 1_000_000;

@@ -275,7 +275,70 @@ const EXACT_INT: u64 = 1 << 53;
 /// fit in 53 bits with a decimal exponent within ±22 are computed exactly with one IEEE
 /// multiplication or division (Clinger's fast path); the rest use `core`'s parser.
 #[must_use]
+#[inline]
 pub fn parse_prefix(s: &[u8]) -> Option<(f64, usize)> {
+    if let Some(r) = parse_short(s) {
+        return Some(r);
+    }
+    parse_prefix_general(s)
+}
+
+/// `10^k` for `k` in `0..=7`.
+const POW10_U64: [u64; 8] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000];
+
+/// The leading decimal digits of 8 bytes: their value and count, or `None` if all 8 are
+/// digits. Eight bytes are examined at once (SWAR).
+#[inline]
+fn leading_digits(chunk: &[u8]) -> Option<(u64, usize)> {
+    let x = u64::from_le_bytes(chunk.try_into().ok()?);
+    // ASCII digits become their values 0..=9; every other byte becomes 10 or more.
+    let a = x ^ 0x3030_3030_3030_3030;
+    // High bit of each byte set where that byte is >= 10 (no carries cross bytes: the
+    // low seven bits plus 0x76 stay below 0x100; bytes >= 0x80 are caught by `| a`).
+    let non_digit =
+        (((a & 0x7f7f_7f7f_7f7f_7f7f) + 0x7676_7676_7676_7676) | a) & 0x8080_8080_8080_8080;
+    if non_digit == 0 {
+        return None;
+    }
+    let n = (non_digit.trailing_zeros() / 8) as usize;
+    if n == 0 {
+        return Some((0, 0));
+    }
+    // Keep the n digit bytes and move them to the top, so the last digit is byte 7 and the
+    // empty low bytes count as leading zeros. Byte 0 is now the most significant digit.
+    let mut v = a << (8 * (8 - n));
+    // Combine neighbours: pairs (0..=99), then quads (0..=9999), then all eight.
+    v = (v * 10 + (v >> 8)) & 0x00ff_00ff_00ff_00ff;
+    v = (v * 100 + (v >> 16)) & 0x0000_ffff_0000_ffff;
+    v = (v * 10_000 + (v >> 32)) & 0xffff_ffff;
+    Some((v, n))
+}
+
+/// The common short form: `[-]d{0,7}[.d{0,7}]` with at least one digit, no exponent, and
+/// 8 readable bytes after each part's start. The mantissa is below `10^14`, so one exact
+/// division gives the correctly rounded double. `None` means "use the general parser".
+#[inline]
+fn parse_short(s: &[u8]) -> Option<(f64, usize)> {
+    let neg = s.first() == Some(&b'-');
+    let i = usize::from(neg);
+    let (int, n1) = leading_digits(s.get(i..i + 8)?)?;
+    let mut j = i + n1;
+    let (mut mant, mut n2) = (int, 0);
+    if s.get(j) == Some(&b'.') {
+        let (frac, n) = leading_digits(s.get(j + 1..j + 9)?)?;
+        mant = int * POW10_U64[n] + frac;
+        n2 = n;
+        j += 1 + n;
+    }
+    if n1 + n2 == 0 || matches!(s.get(j), Some(b'e' | b'E')) {
+        return None;
+    }
+    let v = mant as f64 / POW10[n2];
+    Some((if neg { -v } else { v }, j))
+}
+
+/// [`parse_prefix`] for any length and form.
+fn parse_prefix_general(s: &[u8]) -> Option<(f64, usize)> {
     let mut i = 0;
     let neg = match s.first() {
         Some(b'-') => {
@@ -572,6 +635,41 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn short_parse_path_agrees_with_the_general_path() {
+        let mut x: u64 = 0x1234_5678_9abc_def1;
+        let alphabet = b"0123456789012345678901234567890123456789.-+e,\n\r x";
+        for _ in 0..300_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 20) as usize;
+            let mut text = [0u8; 20];
+            let mut y = x;
+            for c in text.iter_mut().take(len) {
+                *c = alphabet[(y % alphabet.len() as u64) as usize];
+                y = y.rotate_left(7) ^ (y >> 3);
+            }
+            let t = &text[..len];
+            if let Some((v, n)) = parse_short(t) {
+                let (w, m) = parse_prefix_general(t).expect("general parser accepts it too");
+                assert_eq!(
+                    (v.to_bits(), n),
+                    (w.to_bits(), m),
+                    "{:?}",
+                    String::from_utf8_lossy(t)
+                );
+            }
+        }
+        assert_eq!(leading_digits(b"12345678"), None);
+        assert_eq!(leading_digits(b"1234567,"), Some((1_234_567, 7)));
+        assert_eq!(leading_digits(b",1234567"), Some((0, 0)));
+        assert_eq!(leading_digits(b"09\xff:/0000"[..8].as_ref()), Some((9, 2)));
+        assert_eq!(parse_short(b"1.35548,1,2"), Some((1.35548, 7)));
+        assert_eq!(parse_short(b"-7598.0\n......"), Some((-7598.0, 7)));
+        assert_eq!(parse_short(b"1e-05,xxxxxx"), None);
     }
 
     #[test]
