@@ -19,7 +19,7 @@ pub const MAX_LEN: usize = 24;
 /// Scratch space for formatting doubles; reuse one per thread or per writer.
 pub struct Buffer {
     digits: zmij::Buffer,
-    /// The text, right-aligned to end at index [`END`], so that a fixed 32-byte window
+    /// The text, right-aligned to end at index `END`, so that a fixed 32-byte window
     /// starting at the text is always in bounds.
     out: [u8; 64],
 }
@@ -62,11 +62,20 @@ impl Buffer {
         &self.out[start..END]
     }
 
-    /// Writes `repr(v)` into the internal array and returns where it starts; its length is
-    /// `32 - start`. [`Buffer::window`] gives 32 bytes from there, so callers can copy a fixed
-    /// size (the bytes past the text are unspecified).
+    /// Formats `v` like [`Buffer::format_bytes`] and returns 32 bytes that start with the
+    /// text, and the text's length (the bytes after it are unspecified). Copying a fixed 32
+    /// bytes and advancing by the length is cheaper than a copy of variable size.
     #[inline]
-    pub(crate) fn format_padded(&mut self, v: f64) -> usize {
+    pub fn format_fixed(&mut self, v: f64) -> (&[u8; 32], usize) {
+        let start = self.format_padded(v).min(END);
+        // Always 32 bytes or more: start <= 32 in a 64-byte array.
+        let window = self.out[start..].first_chunk::<32>().unwrap_or(&[b' '; 32]);
+        (window, END - start)
+    }
+
+    /// Writes `repr(v)` to end at [`END`] in the internal array and returns where it starts.
+    #[inline]
+    fn format_padded(&mut self, v: f64) -> usize {
         if let Some(start) = positional_short(v, &mut self.out) {
             return start;
         }
@@ -82,16 +91,6 @@ impl Buffer {
             return END - t.len();
         }
         self.format_general(v)
-    }
-
-    /// 32 bytes starting at `start` (a value [`Buffer::format_padded`] returned).
-    #[inline]
-    pub(crate) fn window(&self, start: usize) -> &[u8; 32] {
-        let start = start.min(END);
-        // `start <= 32` and the array has 64 bytes.
-        self.out[start..start + 32]
-            .try_into()
-            .unwrap_or(&[b'?'; 32])
     }
 
     /// Any finite `v`, through zmij's shortest digits, laid out as Python does.

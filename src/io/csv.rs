@@ -654,10 +654,9 @@ impl RowFormatter {
                 n += 1;
                 // pandas writes NaN as an empty field.
                 if !v.is_nan() {
-                    let start = self.float.format_padded(v);
-                    // A fixed-size copy is cheaper than one of the text's length.
-                    row[n..n + 32].copy_from_slice(self.float.window(start));
-                    n += 32 - start;
+                    let (text, len) = self.float.format_fixed(v);
+                    row[n..n + 32].copy_from_slice(text);
+                    n += len;
                 }
             }
             row[n..n + eol.len()].copy_from_slice(eol);
@@ -797,7 +796,18 @@ impl BarReader for CsvReader {
         offsets: &mut Vec<u64>,
     ) -> Result<usize> {
         let data = self.data.bytes();
-        match parse_rows(&data[self.pos..], self.pos as u64, 0, max, bars, offsets) {
+        let rest = &data[self.pos..];
+        // Reserve for the rows expected, judging by the first row's length (+1/8 slack), so
+        // large reads do not regrow the vectors several times.
+        let first = rest
+            .iter()
+            .take(256)
+            .position(|&c| c == b'\n')
+            .map_or(64, |i| i + 1);
+        let expected = max.min(rest.len() / first + rest.len() / first / 8 + 1);
+        bars.reserve(expected);
+        offsets.reserve(expected);
+        match parse_rows(rest, self.pos as u64, 0, max, bars, offsets) {
             Ok(parsed) => {
                 self.pos += parsed.consumed;
                 Ok(parsed.rows)
