@@ -705,6 +705,45 @@ fn writer_creates_header_and_never_truncates_on_open() {
 }
 
 #[test]
+fn writer_is_exclusive_and_can_seek_to_the_end() {
+    let d = TempDir::new("writer-lock");
+    let p = d.join("l.csv");
+    std::fs::write(&p, GOLDEN).unwrap();
+    let mut w = CsvWriter::open(&p).unwrap();
+    let e = CsvWriter::open(&p).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Busy, "{e}");
+    assert!(e.to_string().contains("l.csv"), "{e}");
+    assert_eq!(w.seek_end().unwrap(), GOLDEN.len() as u64);
+    let mut more = golden_bars();
+    for b in &mut more {
+        b.ts += 86_400_000;
+    }
+    w.append(&more).unwrap();
+    drop(w);
+    let (got, _) = read_csv(&p);
+    let mut want = golden_bars();
+    want.extend_from_slice(&more);
+    assert_same_bars(&got, &want);
+    // The lock goes with the writer, or with finalize.
+    let mut w = CsvWriter::open(&p).unwrap();
+    w.finalize().unwrap();
+    let w2 = CsvWriter::open(&p).unwrap();
+    drop((w, w2));
+    // A last row without its line end is no place to append.
+    let q = d.join("noeol.csv");
+    let text = &GOLDEN.as_bytes()[..GOLDEN.len() - 1];
+    std::fs::write(&q, text).unwrap();
+    let mut w = CsvWriter::open(&q).unwrap();
+    let e = w.seek_end().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
+    assert_eq!(w.tell(), 32);
+    let e = w.write_at(text.len() as u64, &more).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
+    drop(w);
+    assert_eq!(std::fs::read(&q).unwrap(), text);
+}
+
+#[test]
 fn writer_follows_the_pipelines_incremental_protocol() {
     // One-shot output vs the resample loop: truncate(out_pos), write all but the last bar,
     // flush, commit tell(), write the held-back bar; then a "restart" reopens and repeats.

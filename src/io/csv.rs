@@ -913,7 +913,11 @@ impl CsvWriter {
     /// Opens `path` for writing without truncating it, creating it if missing. An empty file
     /// gets the header (with `options.line_ending`). A non-empty file must start with the
     /// header (`\n` or `\r\n`; later rows use the same ending), else [`ErrorKind::Parse`]
-    /// and the file is left untouched. The position is the end of the header.
+    /// and the file is left untouched. The position is the end of the header, as in the
+    /// pipeline; [`CsvWriter::seek_end`] moves it to the end.
+    ///
+    /// The writer holds an exclusive advisory lock on the file for its whole life: a second
+    /// writer on the same file, in this process or another, fails with [`ErrorKind::Busy`].
     pub fn open_with(path: impl AsRef<Path>, options: WriteOptions) -> Result<Self> {
         let path = path.as_ref();
         let mut file = OpenOptions::new()
@@ -923,6 +927,16 @@ impl CsvWriter {
             .truncate(false)
             .open(path)
             .map_err(|e| Error::io(path, "open for writing", e))?;
+        file.try_lock().map_err(|e| match e {
+            std::fs::TryLockError::WouldBlock => Error::new(
+                ErrorKind::Busy,
+                format!(
+                    "{}: busy: another writer holds the lock on this file",
+                    path.display()
+                ),
+            ),
+            std::fs::TryLockError::Error(e) => Error::io(path, "lock", e),
+        })?;
         let len = file
             .metadata()
             .map_err(|e| Error::io(path, "stat", e))?
@@ -969,6 +983,21 @@ impl CsvWriter {
             rows: RowFormatter::new(),
             finalized: false,
         })
+    }
+
+    /// Moves the position to the end of the file (after any rows not yet handed to the OS)
+    /// and returns it. The end must be a row boundary, which it is unless the file's last row
+    /// lacks its line end; then [`ErrorKind::InvalidArgument`] and the position stays.
+    pub fn seek_end(&mut self) -> Result<u64> {
+        self.check_open()?;
+        if self.pos != self.len {
+            self.drain()?;
+            if !self.is_boundary(self.len)? {
+                return Err(self.not_boundary("seek to end", self.len));
+            }
+            self.pos = self.len;
+        }
+        Ok(self.pos)
     }
 
     /// The line ending rows are written with.
@@ -1157,10 +1186,13 @@ impl BarWriter for CsvWriter {
         Ok(())
     }
 
+    /// Flushes, syncs, and releases the file's lock; later calls fail.
     fn finalize(&mut self) -> Result<()> {
         self.flush(true)?;
         self.finalized = true;
-        Ok(())
+        self.file
+            .unlock()
+            .map_err(|e| Error::io(&self.path, "unlock", e))
     }
 
     fn data_start(&self) -> u64 {
