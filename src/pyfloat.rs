@@ -19,13 +19,8 @@ pub const MAX_LEN: usize = 24;
 /// Scratch space for formatting doubles; reuse one per thread or per writer.
 pub struct Buffer {
     digits: zmij::Buffer,
-    /// The text, right-aligned to end at index `END`, so that a fixed 32-byte window
-    /// starting at the text is always in bounds.
-    out: [u8; 64],
+    out: [u8; 32],
 }
-
-/// Where the text ends in `Buffer::out`.
-const END: usize = 32;
 
 impl Default for Buffer {
     fn default() -> Self {
@@ -45,7 +40,7 @@ impl Buffer {
     pub fn new() -> Self {
         Buffer {
             digits: zmij::Buffer::new(),
-            out: [0; 64],
+            out: [0; 32],
         }
     }
 
@@ -58,26 +53,19 @@ impl Buffer {
 
     /// The same text as [`Buffer::format`], as bytes (always ASCII).
     pub fn format_bytes(&mut self, v: f64) -> &[u8] {
-        let start = self.format_padded(v);
-        &self.out[start..END]
+        let mut out = self.out;
+        let n = self.format_into(v, &mut out);
+        self.out = out;
+        &self.out[..n]
     }
 
-    /// Formats `v` like [`Buffer::format_bytes`] and returns 32 bytes that start with the
-    /// text, and the text's length (the bytes after it are unspecified). Copying a fixed 32
-    /// bytes and advancing by the length is cheaper than a copy of variable size.
+    /// Writes the same text as [`Buffer::format`] at the start of `dst` and returns its
+    /// length (at most [`MAX_LEN`]); the rest of `dst` is unspecified. Writing straight into
+    /// the caller's row buffer saves a copy.
     #[inline]
-    pub fn format_fixed(&mut self, v: f64) -> (&[u8; 32], usize) {
-        let start = self.format_padded(v).min(END);
-        // Always 32 bytes or more: start <= 32 in a 64-byte array.
-        let window = self.out[start..].first_chunk::<32>().unwrap_or(&[b' '; 32]);
-        (window, END - start)
-    }
-
-    /// Writes `repr(v)` to end at [`END`] in the internal array and returns where it starts.
-    #[inline]
-    fn format_padded(&mut self, v: f64) -> usize {
-        if let Some(start) = positional_short(v, &mut self.out) {
-            return start;
+    pub fn format_into(&mut self, v: f64, dst: &mut [u8; 32]) -> usize {
+        if let Some(n) = positional_short(v, dst) {
+            return n;
         }
         if !v.is_finite() {
             let t: &[u8] = if v.is_nan() {
@@ -87,16 +75,15 @@ impl Buffer {
             } else {
                 b"inf"
             };
-            self.out[END - t.len()..END].copy_from_slice(t);
-            return END - t.len();
+            dst[..t.len()].copy_from_slice(t);
+            return t.len();
         }
-        self.format_general(v)
+        self.format_general(v, dst)
     }
 
     /// Any finite `v`, through zmij's shortest digits, laid out as Python does.
-    fn format_general(&mut self, v: f64) -> usize {
-        let Buffer { digits, out } = self;
-        let mut text = [0u8; 32];
+    fn format_general(&mut self, v: f64, dst: &mut [u8; 32]) -> usize {
+        let digits = &mut self.digits;
         // zmij prints the shortest round-trip digits (the closest such string), as Python's
         // repr does. Its layout agrees with Python's for decimal exponents in [-4, 15]:
         // positional, with ".0" after integers. It differs in two places, rewritten here:
@@ -109,7 +96,7 @@ impl Buffer {
         };
         let mut n = 0;
         let mut put = |bytes: &[u8]| {
-            text[n..n + bytes.len()].copy_from_slice(bytes);
+            dst[n..n + bytes.len()].copy_from_slice(bytes);
             n += bytes.len();
         };
         if let Some(digits) = body.strip_prefix(b"0.0000") {
@@ -141,8 +128,7 @@ impl Buffer {
             // Already Python's form.
             put(s);
         }
-        out[END - n..END].copy_from_slice(&text[..n]);
-        END - n
+        n
     }
 }
 
@@ -175,8 +161,7 @@ const KMAX: [u8; 67] = {
 
 /// Exact shortest repr for doubles in Python's positional range that are short decimals, the
 /// common case for prices and volumes (`1.35548`, `7598.0`, `0.000202`); `None` for anything
-/// else (which then goes through zmij). The text is written to end at [`END`]; returns its
-/// start.
+/// else (which then goes through zmij). Returns the text's length.
 ///
 /// For `10^-4 <= |v| < 2^52`, write `|v| = M·2^-e` (53-bit `M`, `1 <= e <= 66`) and let `k` be
 /// the largest number of decimals with `10^k < 2^e`. The doubles' rounding interval around
@@ -186,7 +171,7 @@ const KMAX: [u8; 67] = {
 /// with `k` or fewer decimals reads back as `v` and the caller falls back. All arithmetic is
 /// exact (`M·5^k < 2^97`).
 #[inline]
-fn positional_short(v: f64, out: &mut [u8; 64]) -> Option<usize> {
+fn positional_short(v: f64, out: &mut [u8; 32]) -> Option<usize> {
     let a = v.abs();
     // Also rejects NaN.
     if !(1e-4..4_503_599_627_370_496.0).contains(&a) {
@@ -226,33 +211,36 @@ fn positional_short(v: f64, out: &mut [u8; 64]) -> Option<usize> {
             k -= step;
         }
     }
-    // Write right to left, ending at END: k decimals (at least one, "x.0"), '.', the integer
-    // part (at least "0"), the sign. At most 1 + 16 + 1 + 19 bytes, well within the array.
-    let mut i = END;
+    // Lay out: "<int>.<k decimals>", "<int>.0" when k == 0, "0.<zeros><digits>" when q has
+    // no more than k digits; then fill right to left, taking digits from q (zeros once it
+    // runs out). At most 1 + 16 + 2 or 1 + 2 + 19 bytes.
+    let len_q = q.max(1).ilog10() as usize + 1;
+    let sign = usize::from(v.is_sign_negative());
+    let (len, point) = if k == 0 {
+        (sign + len_q + 2, sign + len_q)
+    } else if len_q > k {
+        (sign + len_q + 1, sign + len_q - k)
+    } else {
+        (sign + 2 + k, sign + 1)
+    };
+    if sign == 1 {
+        out[0] = b'-';
+    }
+    out[point] = b'.';
+    let mut i = len;
     if k == 0 {
         i -= 1;
         out[i] = b'0';
     }
-    for _ in 0..k {
+    while i > sign {
         i -= 1;
-        out[i] = b'0' + (q % 10) as u8;
-        q /= 10;
-    }
-    i -= 1;
-    out[i] = b'.';
-    loop {
-        i -= 1;
-        out[i] = b'0' + (q % 10) as u8;
-        q /= 10;
-        if q == 0 {
-            break;
+        if i == point {
+            continue;
         }
+        out[i] = b'0' + (q % 10) as u8;
+        q /= 10;
     }
-    if v.is_sign_negative() {
-        i -= 1;
-        out[i] = b'-';
-    }
-    Some(i)
+    Some(len)
 }
 
 /// Exact powers of ten representable as doubles (10^0 ..= 10^22).
@@ -522,11 +510,15 @@ mod tests {
     fn short_decimal_path_agrees_with_the_general_path() {
         let mut b = Buffer::new();
         let mut check = |v: f64| {
-            let mut out = [0u8; 64];
-            if let Some(start) = positional_short(v, &mut out) {
-                let fast = String::from_utf8_lossy(&out[start..END]).into_owned();
-                let start = b.format_general(v);
-                assert_eq!(fast, String::from_utf8_lossy(&b.out[start..END]), "{v:e}");
+            let mut out = [0u8; 32];
+            if let Some(n) = positional_short(v, &mut out) {
+                let mut general = [0u8; 32];
+                let m = b.format_general(v, &mut general);
+                assert_eq!(
+                    String::from_utf8_lossy(&out[..n]),
+                    String::from_utf8_lossy(&general[..m]),
+                    "{v:e}"
+                );
                 true
             } else {
                 false

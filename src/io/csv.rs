@@ -644,7 +644,7 @@ impl RowFormatter {
     fn push_rows(&mut self, bars: &[Bar], eol: LineEnding, out: &mut Vec<u8>) {
         let eol = eol.bytes();
         out.reserve(bars.len() * 64);
-        // Room for the last float's whole 32-byte scratch copy.
+        // Room for the last float's whole 32-byte destination.
         let mut row = [0u8; MAX_ROW + 32];
         for bar in bars {
             row[..19].copy_from_slice(&self.time.format(bar.ts));
@@ -654,9 +654,9 @@ impl RowFormatter {
                 n += 1;
                 // pandas writes NaN as an empty field.
                 if !v.is_nan() {
-                    let (text, len) = self.float.format_fixed(v);
-                    row[n..n + 32].copy_from_slice(text);
-                    n += len;
+                    if let Some(dst) = row[n..].first_chunk_mut::<32>() {
+                        n += self.float.format_into(v, dst);
+                    }
                 }
             }
             row[n..n + eol.len()].copy_from_slice(eol);
