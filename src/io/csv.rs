@@ -653,10 +653,10 @@ impl RowFormatter {
                 row[n] = b',';
                 n += 1;
                 // pandas writes NaN as an empty field.
-                if !v.is_nan() {
-                    if let Some(dst) = row[n..].first_chunk_mut::<32>() {
-                        n += self.float.format_into(v, dst);
-                    }
+                if !v.is_nan()
+                    && let Some(dst) = row[n..].first_chunk_mut::<32>()
+                {
+                    n += self.float.format_into(v, dst);
                 }
             }
             row[n..n + eol.len()].copy_from_slice(eol);
