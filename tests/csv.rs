@@ -444,6 +444,21 @@ const MALFORMED: &[(&str, &str, u64, &str, &str)] = &[
         "bad timestamp",
     ),
     (
+        "nul-date",
+        "time,open,high,low,close,volume\n\0\0\0\0\0\0\0\0\0\0 00:00:00,1,2,3,4,5\n",
+        2,
+        "column 1 (time)",
+        "bad timestamp",
+    ),
+    (
+        "epoch-then-nul",
+        "time,open,high,low,close,volume\n1970-01-01 00:00:00,1,2,3,4,5\n\
+         1970-01-01 00:00:0\0,1,2,3,4,5\n",
+        3,
+        "column 1 (time)",
+        "bad timestamp",
+    ),
+    (
         "iso-t",
         "time,open,high,low,close,volume\n2005-01-03T00:00:00,1,2,3,4,5\n",
         2,
