@@ -587,6 +587,39 @@ fn chunk_parser_reports_structured_errors() {
         let _ = CsvReader::from_bytes("cut", good[..cut].to_vec())
             .and_then(|mut r| r.read_to_end(&mut Vec::new(), &mut Vec::new()));
     }
+    // Random multi-byte damage to a longer file, read in small batches.
+    let mut base = HEADER.to_vec();
+    let bars = awkward_bars(50, 21);
+    csv::format_rows(&bars, SubSecond::Reject, LineEnding::Lf, &mut base).unwrap();
+    let mut rng = Rng(22);
+    let bytes = b"0123456789.,-+eE\r\n :naifNIF\x00\xff";
+    for _ in 0..5000 {
+        let mut t = base.clone();
+        for _ in 0..1 + rng.below(4) {
+            let i = rng.below(t.len() as u64) as usize;
+            match rng.below(3) {
+                0 => t[i] = bytes[rng.below(bytes.len() as u64) as usize],
+                1 => {
+                    t.remove(i);
+                }
+                _ => t.insert(i, bytes[rng.below(bytes.len() as u64) as usize]),
+            }
+        }
+        if let Ok(mut r) = CsvReader::from_bytes("random", t) {
+            let (mut b, mut o) = (Vec::new(), Vec::new());
+            loop {
+                match r.read_batch(7, &mut b, &mut o) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e) => {
+                        assert_eq!(e.kind(), ErrorKind::Parse, "{e}");
+                        break;
+                    }
+                }
+            }
+            assert_eq!(b.len(), o.len());
+        }
+    }
     for i in 0..good.len() {
         for c in [b'\n', b'\r', b',', b'9', b'e', b'-', b'.', b' ', 0xff, b'a'] {
             let mut t = good.to_vec();
