@@ -159,6 +159,17 @@ const KMAX: [u8; 67] = {
     t
 };
 
+/// Two ASCII digits for each number below 100.
+const DIGITS2: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
 /// Exact shortest repr for doubles in Python's positional range that are short decimals, the
 /// common case for prices and volumes (`1.35548`, `7598.0`, `0.000202`); `None` for anything
 /// else (which then goes through zmij). Returns the text's length.
@@ -227,18 +238,34 @@ fn positional_short(v: f64, out: &mut [u8; 32]) -> Option<usize> {
         out[0] = b'-';
     }
     out[point] = b'.';
+    // Decimals (q's low digits, then zeros), two at a time where possible.
     let mut i = len;
     if k == 0 {
         i -= 1;
         out[i] = b'0';
     }
-    while i > sign {
+    let mut left = k;
+    while left >= 2 {
+        i -= 2;
+        out[i..i + 2].copy_from_slice(&DIGITS2[(q % 100) as usize]);
+        q /= 100;
+        left -= 2;
+    }
+    if left == 1 {
         i -= 1;
-        if i == point {
-            continue;
-        }
         out[i] = b'0' + (q % 10) as u8;
         q /= 10;
+    }
+    // The point, then the integer digits (at least one).
+    i -= 1;
+    out[i] = b'.';
+    while i > sign + 1 {
+        i -= 2;
+        out[i..i + 2].copy_from_slice(&DIGITS2[(q % 100) as usize]);
+        q /= 100;
+    }
+    if i > sign {
+        out[sign] = b'0' + (q % 10) as u8;
     }
     Some(len)
 }
