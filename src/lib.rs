@@ -16,6 +16,7 @@ pub mod error;
 pub mod ffi;
 #[cfg(feature = "std")]
 pub mod io;
+pub mod pyfloat;
 
 pub use bar::Bar;
 pub use error::ErrorKind;

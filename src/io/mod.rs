@@ -6,9 +6,12 @@
 //! the offset of its first byte (the first data row of a file with the standard header is at 32).
 
 pub mod binary;
+pub mod csv;
+pub mod factory;
 pub mod index;
 
 pub use binary::{BinaryReader, BinaryWriter};
+pub use csv::{CsvReader, CsvWriter};
 pub use index::{IndexFile, IndexFormat, IndexRecord};
 
 use crate::{Bar, Result};
