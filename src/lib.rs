@@ -12,6 +12,8 @@ extern crate std;
 
 pub mod bar;
 pub mod error;
+pub mod resample;
+pub mod timeframe;
 
 pub use bar::Bar;
 pub use error::ErrorKind;
