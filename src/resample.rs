@@ -27,16 +27,16 @@
 //!
 //! # Speed
 //!
-//! Per row, the kernel compares the timestamp with the end of the current bin and folds the row
-//! with branch-free max/min and a plain Kahan step; only when a row crosses the bin end is the
-//! next bin computed (for fixed rules by adding the period, without division). The per-row
-//! NaN/infinity handling of pandas is not done inline: the fast fold of a run of rows is exact
-//! whenever its result is clean (no NaN field, finite sum and compensation), and a run whose
-//! result is not clean is folded again with the exact rules.
+//! One fused loop per bin: for each row, compare the timestamp with the bin's last timestamp,
+//! check the order, and fold the row with branch-free max/min and a plain Kahan step. Only when a
+//! row crosses the bin end is the bar emitted and the next bin found; for rules of constant length
+//! (fixed rules, weeks) that is one addition, never a division. pandas' per-row NaN and overflow
+//! handling is not done inline: the fast fold of a bin is exact whenever its six results are
+//! finite, and a bin whose results are not is folded again with the exact rules.
 
 use crate::bar::Bar;
 use crate::error::ErrorKind;
-use crate::timeframe::{Bin, Timeframe, TimeframeError};
+use crate::timeframe::{Bin, DAY_MS, Rule, Timeframe, TimeframeError};
 use core::fmt;
 
 /// What happens to each output bar after aggregation.
@@ -225,14 +225,15 @@ const fn numpy_power_of_ten(decimals: u8) -> f64 {
 /// Round half to even to an integer, like C's `rint` in the default rounding mode.
 #[inline(always)]
 fn rint(x: f64) -> f64 {
-    // 2^52: at this magnitude the spacing of f64 is 1, so adding it rounds to an integer.
+    // 2^52: from here on the spacing of f64 is at least 1, so adding it to a smaller magnitude
+    // rounds to an integer (ties to even), and subtracting it again is exact. Larger values,
+    // inf and NaN are integers already and pass through (m = 0).
     const TWO_52: f64 = 4_503_599_627_370_496.0;
     let a = x.abs();
-    if a < TWO_52 {
-        ((a + TWO_52) - TWO_52).copysign(x)
-    } else {
-        x // already an integer, or inf/NaN
-    }
+    let m = if a < TWO_52 { TWO_52 } else { 0.0 };
+    let r = (a + m) - m;
+    // Put the sign back (also on zero: rint(-0.3) is -0.0).
+    f64::from_bits(r.to_bits() | (x.to_bits() & (1 << 63)))
 }
 
 /// NumPy's `round(x, d)` given `p = numpy_power_of_ten(d)`.
@@ -278,75 +279,58 @@ impl Acc {
         }
     }
 
-    /// No NaN field, finite sum and compensation.
-    #[inline(always)]
-    fn is_clean(&self) -> bool {
-        !(self.open.is_nan() || self.high.is_nan() || self.low.is_nan() || self.close.is_nan())
-            && self.sum.is_finite()
-            && self.comp.is_finite()
-    }
-
-    /// Folds `run` into the aggregate.
+    /// Takes the result of the fast fold of `run` ([`step`] from this aggregate).
     ///
-    /// The fast loop has no NaN or overflow handling. It is exact whenever its result is clean:
-    /// a NaN volume or a non-finite compensation (which pandas skips or resets) makes every
-    /// later sum non-finite or leaves a non-finite compensation; high/low/open stay NaN from a
-    /// NaN start; close is the last row's. Otherwise the run is folded again, exactly.
+    /// The fast fold has no NaN or overflow handling. It is exact whenever all six results are
+    /// finite: a NaN volume or a non-finite compensation (which pandas skips or resets) makes every
+    /// later sum non-finite or leaves a non-finite compensation; a NaN high/low/open stays NaN
+    /// (`NaN > x` is false); close is the last row's. Otherwise (rarely, and also for infinite
+    /// prices, to keep the test cheap) `run` is folded again with the exact rules.
     #[inline(always)]
-    fn fold(self, run: &[Bar]) -> Acc {
+    fn settle(&mut self, high: f64, low: f64, sum: f64, comp: f64, run: &[Bar]) {
         let Some(last) = run.last() else {
-            return self;
+            return;
         };
-        let (mut high, mut low, mut sum, mut comp) = (self.high, self.low, self.sum, self.comp);
-        for r in run {
-            high = if r.high > high { r.high } else { high };
-            low = if r.low < low { r.low } else { low };
-            let y = r.volume - comp;
-            let t = sum + y;
-            comp = (t - sum) - y;
-            sum = t;
-        }
-        let fast = Acc {
-            open: self.open,
-            high,
-            low,
-            close: last.close,
-            sum,
-            comp,
-        };
-        if fast.is_clean() {
-            fast
+        let close = last.close;
+        // x * 0 is ±0 for finite x and NaN for inf/NaN, so z is 0 only if all six are finite.
+        let z = self.open * 0.0 + high * 0.0 + low * 0.0 + close * 0.0 + sum * 0.0 + comp * 0.0;
+        if z == 0.0 {
+            self.high = high;
+            self.low = low;
+            self.close = close;
+            self.sum = sum;
+            self.comp = comp;
         } else {
-            self.fold_exact(run)
+            *self = Acc::fold_exact(*self, run);
         }
     }
 
     /// Folds `run` with pandas' rules, row by row.
     #[cold]
     #[inline(never)]
-    fn fold_exact(mut self, run: &[Bar]) -> Acc {
+    fn fold_exact(mut acc: Acc, run: &[Bar]) -> Acc {
         for r in run {
-            if self.open.is_nan() {
-                self.open = r.open;
+            if acc.open.is_nan() {
+                acc.open = r.open;
             }
-            if r.high > self.high || self.high.is_nan() {
-                self.high = r.high;
+            if r.high > acc.high || acc.high.is_nan() {
+                acc.high = r.high;
             }
-            if r.low < self.low || self.low.is_nan() {
-                self.low = r.low;
+            if r.low < acc.low || acc.low.is_nan() {
+                acc.low = r.low;
             }
             if !r.close.is_nan() {
-                self.close = r.close;
+                acc.close = r.close;
             }
             if !r.volume.is_nan() {
-                let y = r.volume - self.comp;
-                let t = self.sum + y;
-                let c = (t - self.sum) - y;
-                self.comp = if c.is_finite() { c } else { 0.0 };
-                self.sum = t;
+                let y = r.volume - acc.comp;
+                let t = acc.sum + y;
+                let c = (t - acc.sum) - y;
+                acc.comp = if c.is_finite() { c } else { 0.0 };
+                acc.sum = t;
             }
         }
-        self
+        acc
     }
 }
 
@@ -369,6 +353,8 @@ pub struct Resampler {
     opts: ResampleOptions,
     /// `numpy_power_of_ten(round_decimals)`, or 1 without rounding.
     scale: f64,
+    /// The bin length for rules of constant length (fixed rules, weeks), else 0.
+    period: u64,
     rows: u64,
     prev_ts: Option<u64>,
     forming: Option<Forming>,
@@ -382,10 +368,16 @@ impl Resampler {
             Some(d) => numpy_power_of_ten(d),
             None => 1.0,
         };
+        let period = match tf.rule() {
+            Rule::Fixed { ms } => ms,
+            Rule::Week { .. } => 7 * DAY_MS,
+            Rule::MonthStart | Rule::YearStart => 0,
+        };
         Resampler {
             tf,
             opts,
             scale,
+            period,
             rows: 0,
             prev_ts: None,
             forming: None,
@@ -477,13 +469,16 @@ impl Resampler {
         result
     }
 
-    /// The bar for a closed bin, after the volume filter and rounding.
+    /// Whether the volume filter keeps a bin with this aggregate.
     #[inline(always)]
-    fn emit(&self, label: u64, acc: &Acc) -> Option<Bar> {
+    fn keeps(&self, acc: &Acc) -> bool {
         let positive = acc.sum > 0.0; // false for NaN
-        if self.opts.drop_nonpositive_volume && !positive {
-            return None;
-        }
+        positive || !self.opts.drop_nonpositive_volume
+    }
+
+    /// The bar of a bin the volume filter keeps, after rounding.
+    #[inline(always)]
+    fn closed_bar(&self, label: u64, acc: &Acc) -> Bar {
         let mut bar = Bar::new(label, acc.open, acc.high, acc.low, acc.close, acc.sum);
         if self.opts.round_decimals.is_some() {
             let p = self.scale;
@@ -493,7 +488,13 @@ impl Resampler {
             bar.close = round_numpy(bar.close, p);
             bar.volume = round_numpy(bar.volume, p);
         }
-        Some(bar)
+        bar
+    }
+
+    /// The bar for a closed bin, after the volume filter and rounding.
+    #[inline(always)]
+    fn emit(&self, label: u64, acc: &Acc) -> Option<Bar> {
+        self.keeps(acc).then(|| self.closed_bar(label, acc))
     }
 
     fn push_inner(
@@ -501,111 +502,137 @@ impl Resampler {
         input: &[Bar],
         out: &mut [Bar],
     ) -> Result<(usize, usize), ResampleError> {
-        let start_rows = self.rows;
-        let row_at = |rest: &[Bar]| start_rows.saturating_add((input.len() - rest.len()) as u64);
-        let Some((head, after_head)) = input.split_first() else {
+        /// `first_idx` of a bin that began in an earlier push.
+        const CARRIED: usize = usize::MAX;
+        let base = self.rows;
+        let row_no = |i: usize| base.saturating_add(i as u64);
+        let Some(head) = input.first() else {
             return Ok((0, 0));
         };
         if let Some(previous) = self.prev_ts
             && head.ts < previous
         {
             return Err(ResampleError::Unsorted {
-                row: start_rows,
+                row: base,
                 ts: head.ts,
                 previous,
             });
         }
-        let (mut rest, mut forming, mut prev) = match self.forming {
-            Some(f) => (input, f, self.prev_ts.unwrap_or(head.ts)),
-            None => {
-                let bin = self.tf.bin(head.ts).map_err(|error| ResampleError::Label {
-                    row: start_rows,
-                    error,
-                })?;
-                let f = Forming {
-                    bin,
-                    first_row: start_rows,
-                    acc: Acc::first(head),
-                };
-                (after_head, f, head.ts)
-            }
-        };
+        // The forming bin: its bin, aggregate and first row; `i` is the next row to read and
+        // `p` the timestamp of the row before it.
+        let (mut bin, mut acc, carried_first_row, mut first_idx, mut i, mut p) =
+            match (self.forming, self.prev_ts) {
+                (Some(f), Some(prev)) => (f.bin, f.acc, f.first_row, CARRIED, 0, prev),
+                _ => {
+                    let bin = self
+                        .tf
+                        .bin(head.ts)
+                        .map_err(|error| ResampleError::Label { row: base, error })?;
+                    (bin, Acc::first(head), base, 0, 1, head.ts)
+                }
+            };
+        let period = self.period;
         let mut written = 0usize;
         loop {
-            // The run of rows in the current bin; check their order on the way.
-            let end = forming.bin.last;
-            let mut n = 0usize;
-            let mut p = prev;
+            // Fold the rows of the current bin, checking their order on the way.
+            let last = bin.last;
+            let rest = input.get(i..).unwrap_or(&[]);
+            let (mut high, mut low, mut sum, mut comp) = (acc.high, acc.low, acc.sum, acc.comp);
             let mut unsorted = false;
+            let mut n = 0usize;
             for r in rest {
-                if r.ts > end {
+                if r.ts > last {
                     break;
                 }
                 unsorted |= r.ts < p;
                 p = r.ts;
+                step(&mut high, &mut low, &mut sum, &mut comp, r);
                 n += 1;
             }
-            let (run, tail) = rest.split_at_checked(n).unwrap_or((rest, &[]));
             if unsorted {
-                return Err(first_unsorted_error(run, prev, row_at(rest)));
+                return Err(first_unsorted_error(input, self.prev_ts, base));
             }
-            forming.acc = forming.acc.fold(run);
-            prev = p;
-            rest = tail;
+            acc.settle(high, low, sum, comp, rest.get(..n).unwrap_or(&[]));
+            i += n;
             // The next row, if any, is past the bin: the bin is closed.
-            let Some((r, after)) = rest.split_first() else {
+            let Some(r) = input.get(i) else {
                 break;
             };
-            if let Some(bar) = self.emit(forming.bin.label, &forming.acc) {
+            if self.keeps(&acc) {
                 let Some(slot) = out.get_mut(written) else {
                     break; // `out` is full; `r` is not consumed.
                 };
-                *slot = bar;
+                *slot = self.closed_bar(bin.label, &acc);
                 written += 1;
             }
-            let bin = match self.tf.fixed_successor(&forming.bin) {
-                Some(next) if r.ts <= next.last => next,
-                _ => self.tf.bin(r.ts).map_err(|error| ResampleError::Label {
-                    row: row_at(rest),
+            // For rules of constant length the next bin is one period on, if `r` falls in it
+            // (never true with period 0, or if the sums wrap; the slow path handles those).
+            let next_last = last.wrapping_add(period);
+            let next_label = bin.label.wrapping_add(period);
+            bin = if r.ts <= next_last && next_label > bin.label {
+                Bin {
+                    first: last + 1, // last < r.ts, so no overflow
+                    last: next_last,
+                    label: next_label,
+                }
+            } else {
+                self.tf.bin(r.ts).map_err(|error| ResampleError::Label {
+                    row: row_no(i),
                     error,
-                })?,
+                })?
             };
-            forming = Forming {
-                bin,
-                first_row: row_at(rest),
-                acc: Acc::first(r),
-            };
-            prev = r.ts;
-            rest = after;
+            acc = Acc::first(r);
+            first_idx = i;
+            p = r.ts;
+            i += 1;
         }
-        let consumed = input.len() - rest.len();
-        self.rows = row_at(rest);
-        self.prev_ts = Some(prev);
-        self.forming = Some(forming);
-        Ok((consumed, written))
+        self.rows = row_no(i);
+        self.prev_ts = Some(p);
+        self.forming = Some(Forming {
+            bin,
+            first_row: if first_idx == CARRIED {
+                carried_first_row
+            } else {
+                row_no(first_idx)
+            },
+            acc,
+        });
+        Ok((i, written))
     }
 }
 
-/// The error for the first row of `run` that steps back in time (`prev` is the timestamp before
-/// `run`, `row` the row number of `run[0]`).
+/// One row of the fast fold: max, min and a Kahan step without NaN or overflow handling.
+#[inline(always)]
+fn step(high: &mut f64, low: &mut f64, sum: &mut f64, comp: &mut f64, r: &Bar) {
+    *high = if r.high > *high { r.high } else { *high };
+    *low = if r.low < *low { r.low } else { *low };
+    let y = r.volume - *comp;
+    let t = *sum + y;
+    *comp = (t - *sum) - y;
+    *sum = t;
+}
+
+/// The error for the first row of `input` that steps back in time (`prev` is the timestamp of
+/// the row before `input`, `base` the row number of `input[0]`).
 #[cold]
-fn first_unsorted_error(run: &[Bar], prev: u64, row: u64) -> ResampleError {
-    let mut p = prev;
-    for (i, r) in run.iter().enumerate() {
+#[inline(never)]
+fn first_unsorted_error(input: &[Bar], prev: Option<u64>, base: u64) -> ResampleError {
+    let mut p = prev.unwrap_or(0);
+    for (i, r) in input.iter().enumerate() {
         if r.ts < p {
             return ResampleError::Unsorted {
-                row: row.saturating_add(i as u64),
+                row: base.saturating_add(i as u64),
                 ts: r.ts,
                 previous: p,
             };
         }
         p = r.ts;
     }
-    // Unreachable when called on a run known to be unsorted; report the run start.
+    // Not reached when called for input known to be unsorted.
     ResampleError::Unsorted {
-        row,
-        ts: prev,
-        previous: prev,
+        row: base,
+        ts: p,
+        previous: p,
     }
 }
 
@@ -1145,7 +1172,9 @@ mod tests {
         for b in input {
             let label = t.label_of(b.ts).unwrap();
             match &mut cur {
-                Some((l, acc)) if *l == label => *acc = acc.fold_exact(core::slice::from_ref(b)),
+                Some((l, acc)) if *l == label => {
+                    *acc = Acc::fold_exact(*acc, core::slice::from_ref(b))
+                }
                 _ => {
                     if let Some((l, acc)) = cur {
                         out.extend(r.emit(l, &acc));
@@ -1158,7 +1187,7 @@ mod tests {
                         sum: 0.0,
                         comp: 0.0,
                     };
-                    let acc = fresh.fold_exact(core::slice::from_ref(b));
+                    let acc = Acc::fold_exact(fresh, core::slice::from_ref(b));
                     assert_eq!(Acc::first(b).sum.to_bits(), acc.sum.to_bits());
                     cur = Some((label, acc));
                 }

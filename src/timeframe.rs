@@ -748,19 +748,33 @@ impl Timeframe {
         to_u64(self.raw_bin(ts).right, ts)
     }
 
-    /// For fixed rules, the bin following `bin`, computed without division; `None` for calendar
-    /// rules, at the end of the `u64` range, or if its label overflows (callers then fall back to
-    /// [`Timeframe::bin`], which reports the error).
-    #[inline]
-    pub(crate) fn fixed_successor(&self, bin: &Bin) -> Option<Bin> {
-        match self.rule {
-            Rule::Fixed { ms } => Some(Bin {
-                first: bin.last.checked_add(1)?,
-                last: bin.last.saturating_add(ms),
-                label: bin.label.checked_add(ms)?,
-            }),
-            _ => None,
+    /// The bin after `bin` (a bin of this timeframe): `Ok(None)` if `bin` reaches `u64::MAX`, an
+    /// error if the next bin's label cannot be expressed.
+    pub fn next_bin(&self, bin: &Bin) -> Result<Option<Bin>, TimeframeError> {
+        let Some(first) = bin.next_first() else {
+            return Ok(None);
+        };
+        match self.constant_successor(bin) {
+            Some(next) => Ok(Some(next)),
+            None => self.bin(first).map(Some),
         }
+    }
+
+    /// For rules of constant length (fixed rules and weeks), the bin after `bin`, computed without
+    /// division; `None` for months and years, at the end of the `u64` range, or if the label
+    /// overflows (callers then fall back to [`Timeframe::bin`], which reports the error).
+    #[inline]
+    pub(crate) fn constant_successor(&self, bin: &Bin) -> Option<Bin> {
+        let period = match self.rule {
+            Rule::Fixed { ms } => ms,
+            Rule::Week { .. } => 7 * DAY_MS,
+            Rule::MonthStart | Rule::YearStart => return None,
+        };
+        Some(Bin {
+            first: bin.last.checked_add(1)?,
+            last: bin.last.saturating_add(period),
+            label: bin.label.checked_add(period)?,
+        })
     }
 
     fn raw_bin(&self, ts: u64) -> RawBin {
@@ -1459,32 +1473,43 @@ mod tests {
     }
 
     #[test]
-    fn fixed_successor_matches_bin_math() {
+    fn successors_match_bin_math() {
         for spec in [
             "5m",
             "4h,origin=03:00",
             "1d,origin=02:30,closed=right",
             "7ms,label=right",
+            "W-MON",
+            "W-THU,closed=right,label=right",
+            "MS",
+            "YS,closed=right",
         ] {
             let t = tf(spec);
             let mut b = t.bin(1_700_000_000_000).unwrap();
-            for _ in 0..1000 {
-                let next = t.fixed_successor(&b).unwrap();
+            for _ in 0..300 {
+                let next = t.next_bin(&b).unwrap().unwrap();
+                assert_eq!(next.first, b.last + 1, "{spec}");
                 assert_eq!(t.bin(next.first).unwrap(), next, "{spec}");
                 assert_eq!(t.bin(next.last).unwrap(), next, "{spec}");
+                assert_eq!(
+                    t.constant_successor(&b).is_some(),
+                    !matches!(t.rule(), Rule::MonthStart | Rule::YearStart)
+                );
                 b = next;
             }
         }
-        assert_eq!(
-            tf("1W").fixed_successor(&tf("1W").bin(0).unwrap_or(Bin {
-                first: 0,
-                last: 0,
-                label: 0
-            })),
-            None
-        );
         let t = tf("5m");
         let top = t.bin(u64::MAX).unwrap();
-        assert_eq!(t.fixed_successor(&top), None);
+        assert_eq!(t.constant_successor(&top), None);
+        assert_eq!(t.next_bin(&top), Ok(None));
+        let tr = t.with_label(Side::Right);
+        let mut b = tr.bin(u64::MAX - 20 * MIN).unwrap();
+        let end = loop {
+            match tr.next_bin(&b) {
+                Ok(Some(n)) => b = n,
+                other => break other,
+            }
+        };
+        assert_eq!(end, Err(TimeframeError::PastMax { ts: b.last + 1 }));
     }
 }
