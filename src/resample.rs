@@ -461,12 +461,7 @@ impl Resampler {
         input: &[Bar],
         out: &mut [Bar],
     ) -> Result<(usize, usize), ResampleError> {
-        let saved = self.clone();
-        let result = self.push_inner(input, out);
-        if result.is_err() {
-            *self = saved;
-        }
-        result
+        self.push_inner(input, out)
     }
 
     /// Whether the volume filter keeps a bin with this aggregate.
@@ -497,6 +492,8 @@ impl Resampler {
         self.keeps(acc).then(|| self.closed_bar(label, acc))
     }
 
+    /// [`Resampler::push`]. `self` is written only when returning `Ok` (at the end, or when `out`
+    /// is full), so an error leaves it unchanged.
     fn push_inner(
         &mut self,
         input: &[Bar],
@@ -1108,6 +1105,20 @@ mod tests {
         r.reset_at(100);
         assert_eq!(r.push(&input[..1], &mut out), Ok((1, 0)));
         assert_eq!((r.rows_pushed(), r.forming_first_row()), (101, Some(100)));
+        // An error deep inside a push (after bars were written) leaves the state unchanged.
+        let mut near = Resampler::new(tf("1m,label=right"), ResampleOptions::PLAIN);
+        let top = u64::MAX - 3 * MIN;
+        let near_top = [
+            bar(top - 2 * MIN, 1.0, 1.0, 1.0, 1.0, 1.0),
+            bar(top - MIN, 1.0, 1.0, 1.0, 1.0, 1.0),
+            bar(top, 1.0, 1.0, 1.0, 1.0, 1.0),
+            bar(u64::MAX, 1.0, 1.0, 1.0, 1.0, 1.0),
+        ];
+        assert_eq!(near.push(&near_top[..1], &mut out), Ok((1, 0)));
+        let before = near.clone();
+        let e = near.push(&near_top[1..], &mut out).unwrap_err();
+        assert!(matches!(e, ResampleError::Label { row: 3, .. }), "{e:?}");
+        assert_eq!(near, before);
         // A dropped forming bar is None.
         let mut z = Resampler::new(t, ResampleOptions::PIPELINE);
         let zero = [bar(0, 1.0, 1.0, 1.0, 1.0, 0.0)];
@@ -1257,5 +1268,39 @@ mod tests {
             [mon - 7 * DAY_MS, mon]
         );
         assert_eq!(out[0].close, 2.0);
+    }
+
+    #[test]
+    fn extreme_timestamps_never_panic() {
+        let mut rng = Rng(9);
+        for spec in [
+            "1ms",
+            "5m,label=right",
+            "4h,origin=03:00,closed=right",
+            "W-MON,closed=right",
+            "MS,label=right",
+            "YS",
+        ] {
+            let t = tf(spec);
+            for _ in 0..50 {
+                let mut ts: Vec<u64> = (0..20)
+                    .map(|_| match rng.below(4) {
+                        0 => rng.below(10 * DAY_MS),
+                        1 => u64::MAX - rng.below(10 * DAY_MS),
+                        _ => rng.next(),
+                    })
+                    .collect();
+                ts.sort_unstable();
+                let input: Vec<Bar> = ts
+                    .iter()
+                    .map(|&t| bar(t, 1.0, 1.0, 1.0, 1.0, 1.0))
+                    .collect();
+                let mut out = vec![Bar::default(); input.len()];
+                match resample(&input, &t, &ResampleOptions::PIPELINE, &mut out) {
+                    Ok(n) => assert!(out[..n].windows(2).all(|w| w[0].ts < w[1].ts), "{spec}"),
+                    Err(e) => assert!(matches!(e, ResampleError::Label { .. }), "{spec}: {e}"),
+                }
+            }
+        }
     }
 }

@@ -171,7 +171,7 @@ impl Weekday {
     /// The weekday of day number `days` since 1970-01-01 (a Thursday).
     #[must_use]
     pub const fn of_epoch_day(days: i64) -> Self {
-        match Weekday::from_index((days + 3).rem_euclid(7) as u8) {
+        match Weekday::from_index(((days.rem_euclid(7) + 3) % 7) as u8) {
             Some(d) => d,
             None => Weekday::Mon, // rem_euclid(7) is always in 0..7
         }
@@ -264,9 +264,13 @@ impl Origin {
             None => (false, t),
         };
         let v = parse_u64(digits).ok_or_else(err)?;
-        let v = i64::try_from(v).map_err(|_| err())?;
+        let ms = if neg {
+            0i64.checked_sub_unsigned(v)
+        } else {
+            i64::try_from(v).ok()
+        };
         Ok(Origin::Timestamp {
-            ms: if neg { -v } else { v },
+            ms: ms.ok_or_else(err)?,
         })
     }
 
@@ -554,13 +558,9 @@ pub struct Timeframe {
 
 impl Timeframe {
     /// Fixed-length bins of `ms` milliseconds, epoch origin, closed and labelled left.
-    pub const fn fixed(ms: u64) -> Result<Self, TimeframeError> {
+    pub fn fixed(ms: u64) -> Result<Self, TimeframeError> {
         if ms == 0 {
-            return Err(TimeframeError::ZeroLength(SpecText {
-                buf: [0; SpecText::CAP],
-                len: 0,
-                truncated: false,
-            }));
+            return Err(TimeframeError::ZeroLength(SpecText::new("0ms")));
         }
         Ok(Self::with_rule(Rule::Fixed { ms }))
     }
@@ -1128,6 +1128,13 @@ mod tests {
             ("5m,origin=3:7", |e| matches!(e, E::InvalidOrigin(_))),
             ("5m,origin=start_day", |e| matches!(e, E::InvalidOrigin(_))),
             ("5m,origin=", |e| matches!(e, E::InvalidOrigin(_))),
+            ("5m,origin=9223372036854775808", |e| {
+                matches!(e, E::InvalidOrigin(_))
+            }),
+            ("5m,origin=-9223372036854775809", |e| {
+                matches!(e, E::InvalidOrigin(_))
+            }),
+            ("5m,origin=--5", |e| matches!(e, E::InvalidOrigin(_))),
             ("W-MON,origin=03:00", |e| *e == E::OriginWithCalendarRule),
             ("MS,origin=0", |e| *e == E::OriginWithCalendarRule),
             ("5m,closed=middle", |e| matches!(e, E::InvalidOption(_))),
@@ -1231,6 +1238,14 @@ mod tests {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(Weekday::of_epoch_day(0), Weekday::Thu);
         assert_eq!(Weekday::of_epoch_day(-1), Weekday::Wed);
+        assert_eq!(
+            Weekday::of_epoch_day(i64::MAX),
+            Weekday::of_epoch_day(i64::MAX % 7)
+        );
+        assert_eq!(
+            Weekday::of_epoch_day(i64::MIN),
+            Weekday::of_epoch_day(i64::MIN % 7 + 7)
+        );
         // The far end of the u64 range still converts both ways.
         let far = (u64::MAX / DAY_MS) as i64;
         let (y, m, d) = civil_from_days(far);
@@ -1511,5 +1526,71 @@ mod tests {
             }
         };
         assert_eq!(end, Err(TimeframeError::PastMax { ts: b.last + 1 }));
+    }
+
+    #[test]
+    fn arbitrary_specs_and_timestamps_never_panic() {
+        let mut seed = 0x1234_5678_9ABC_DEF0u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet = b"0123456789 ,=:-msSTHhDdWMYAEQLinotrgclabefpuyWEDTHUFRSAN\xc3\xa9";
+        for _ in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let bytes: std::vec::Vec<u8> = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let spec = std::string::String::from_utf8_lossy(&bytes);
+            if let Ok(t) = Timeframe::parse(&spec) {
+                assert_eq!(Timeframe::parse(&t.to_string()), Ok(t), "{spec:?}");
+            }
+        }
+        let specs = [
+            "1ms",
+            "7ms,origin=-3",
+            "5m",
+            "4h,origin=23:59:59",
+            "1d,origin=-9223372036854775808",
+            "36h,origin=9223372036854775807",
+            "W-MON",
+            "W-SUN",
+            "MS",
+            "YS",
+        ];
+        let extremes = [
+            0,
+            1,
+            DAY_MS - 1,
+            DAY_MS,
+            u64::MAX - DAY_MS,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        for spec in specs {
+            for closed in [Side::Left, Side::Right] {
+                for label in [Side::Left, Side::Right] {
+                    let t = tf(spec).with_closed(closed).with_label(label);
+                    let stamps = extremes.iter().copied().chain((0..300).map(|_| next()));
+                    for ts in stamps {
+                        let (start, end) = (t.bin_start(ts), t.bin_end(ts));
+                        match t.bin(ts) {
+                            Ok(b) => {
+                                assert!(b.contains(ts), "{spec} {ts} {b:?}");
+                                let want = if label == Side::Left { start } else { end };
+                                assert_eq!(Ok(b.label), want, "{spec} {ts}");
+                                if let Ok(Some(n)) = t.next_bin(&b) {
+                                    assert_eq!(n.first, b.last + 1);
+                                    assert!(n.label > b.label);
+                                }
+                            }
+                            Err(e) => assert_eq!(e.kind(), ErrorKind::Overflow),
+                        }
+                    }
+                }
+            }
+        }
     }
 }
