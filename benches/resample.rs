@@ -3,9 +3,12 @@
 //! fraction of what one core can stream.
 //!
 //! `cargo bench --bench resample` runs everything; pass a filter such as `large/` or `memory` to
-//! run a part.
+//! run a part. On a shared machine set `OHLCV_BENCH_CLOCK=cpu` to time with the thread's CPU time
+//! (Linux `/proc/thread-self/schedstat`, tick-granular, so every sample then runs for at least
+//! half a second) instead of wall time, which leaves out the time other processes hold the core.
 
-use criterion::{Criterion, Throughput, criterion_main};
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput};
 use ohlcv::Bar;
 use ohlcv::resample::{ResampleError, ResampleOptions, Resampler, resample};
 use ohlcv::timeframe::{DAY_MS, HOUR_MS, MINUTE_MS, Timeframe};
@@ -105,13 +108,34 @@ const CASES: [(&str, u64, &str); 4] = [
     ("1d->W-MON", DAY_MS, "W-MON"),
 ];
 
-fn bench_size(c: &mut Criterion, group_name: &str, n: usize) {
-    let mut group = c.benchmark_group(group_name);
-    if n >= LARGE {
-        group.sample_size(10);
-        group.warm_up_time(Duration::from_secs(2));
-        group.measurement_time(Duration::from_secs(10));
+/// Sampling suited to the clock: CPU time is only as fine as the scheduler tick (~4 ms), so with
+/// it each sample must run long.
+fn configure<M: Measurement>(group: &mut BenchmarkGroup<'_, M>, large: bool) {
+    let cpu = cpu_clock_requested();
+    group.sampling_mode(SamplingMode::Flat);
+    match (large, cpu) {
+        (true, false) => {
+            group.sample_size(10);
+            group.warm_up_time(Duration::from_secs(2));
+            group.measurement_time(Duration::from_secs(10));
+        }
+        (true, true) => {
+            group.sample_size(10);
+            group.warm_up_time(Duration::from_secs(3));
+            group.measurement_time(Duration::from_secs(20));
+        }
+        (false, false) => {}
+        (false, true) => {
+            group.sample_size(20);
+            group.warm_up_time(Duration::from_secs(2));
+            group.measurement_time(Duration::from_secs(10));
+        }
     }
+}
+
+fn bench_size<M: Measurement>(c: &mut Criterion<M>, group_name: &str, n: usize) {
+    let mut group = c.benchmark_group(group_name);
+    configure(&mut group, n >= LARGE);
     group.throughput(Throughput::Elements(n as u64));
     for (seed, (name, step, spec)) in CASES.iter().enumerate() {
         let input = fx_bars(*step, n, seed as u64 + 1);
@@ -146,21 +170,21 @@ fn bench_size(c: &mut Criterion, group_name: &str, n: usize) {
     group.finish();
 }
 
-fn large(c: &mut Criterion) {
+fn large<M: Measurement>(c: &mut Criterion<M>) {
     bench_size(c, "large", LARGE);
 }
 
-fn small(c: &mut Criterion) {
+fn small<M: Measurement>(c: &mut Criterion<M>) {
     bench_size(c, "small", SMALL);
 }
 
-/// The memory-streaming reference: read one `u64` per 64-byte line of a 1 GiB buffer.
-fn memory(c: &mut Criterion) {
+/// The memory-streaming reference: read one `u64` per 64-byte line of a 1 GiB buffer, as one
+/// sequential stream (what the kernel does) and as four interleaved streams (what the memory
+/// system can deliver to one core with more reads in flight).
+fn memory<M: Measurement>(c: &mut Criterion<M>) {
     let bars = fx_bars(MINUTE_MS, LARGE, 99);
     let mut group = c.benchmark_group("memory");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(2));
-    group.measurement_time(Duration::from_secs(10));
+    configure(&mut group, true);
     group.throughput(Throughput::Elements(bars.len() as u64));
     group.bench_function("sum one u64 per 64-byte line, 1 GiB", |b| {
         b.iter(|| {
@@ -169,11 +193,116 @@ fn memory(c: &mut Criterion) {
                 .fold(0u64, |acc, bar| acc.wrapping_add(bar.ts))
         })
     });
+    group.bench_function("same, 4 interleaved streams", |b| {
+        b.iter(|| {
+            let bars = black_box(&bars);
+            let q = bars.len() / 4;
+            let (a, rest) = bars.split_at(q);
+            let (b2, rest) = rest.split_at(q);
+            let (c2, d) = rest.split_at(q);
+            let mut acc = [0u64; 4];
+            for (((x, y), z), w) in a.iter().zip(b2).zip(c2).zip(d) {
+                acc[0] = acc[0].wrapping_add(x.ts);
+                acc[1] = acc[1].wrapping_add(y.ts);
+                acc[2] = acc[2].wrapping_add(z.ts);
+                acc[3] = acc[3].wrapping_add(w.ts);
+            }
+            acc
+        })
+    });
     group.finish();
 }
 
-mod harness {
-    use super::{large, memory, small};
-    criterion::criterion_group!(benches, memory, large, small);
+fn cpu_clock_requested() -> bool {
+    std::env::var("OHLCV_BENCH_CLOCK").is_ok_and(|v| v == "cpu")
 }
-criterion_main!(harness::benches);
+
+/// The calling thread's CPU time in nanoseconds (Linux; advances at scheduler ticks).
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .expect("OHLCV_BENCH_CLOCK=cpu needs Linux /proc/thread-self/schedstat")
+}
+
+/// Criterion measurement: thread CPU time.
+struct CpuTime;
+
+impl Measurement for CpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+
+    fn start(&self) -> u64 {
+        thread_cpu_ns()
+    }
+
+    fn end(&self, start: u64) -> u64 {
+        thread_cpu_ns().saturating_sub(start)
+    }
+
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+
+    fn zero(&self) -> u64 {
+        0
+    }
+
+    fn to_f64(&self, v: &u64) -> f64 {
+        *v as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &CpuTimeFormatter
+    }
+}
+
+/// Formats nanoseconds of CPU time and throughputs per CPU second.
+struct CpuTimeFormatter;
+
+impl ValueFormatter for CpuTimeFormatter {
+    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
+        let (div, unit) = match typical {
+            t if t < 1e3 => (1.0, "ns (cpu)"),
+            t if t < 1e6 => (1e3, "µs (cpu)"),
+            t if t < 1e9 => (1e6, "ms (cpu)"),
+            _ => (1e9, "s (cpu)"),
+        };
+        values.iter_mut().for_each(|v| *v /= div);
+        unit
+    }
+
+    fn scale_throughputs(&self, typical: f64, t: &Throughput, values: &mut [f64]) -> &'static str {
+        let (count, unit) = match *t {
+            Throughput::Elements(n) => (n as f64, "Melem/s (cpu)"),
+            Throughput::Bytes(n) | Throughput::BytesDecimal(n) => (n as f64, "MB/s (cpu)"),
+            _ => (1.0, "Miter/s (cpu)"),
+        };
+        let _ = typical;
+        values.iter_mut().for_each(|v| *v = count * 1e9 / *v / 1e6);
+        unit
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
+
+fn run<M: Measurement>(mut c: Criterion<M>) {
+    memory(&mut c);
+    large(&mut c);
+    small(&mut c);
+    c.final_summary();
+}
+
+fn main() {
+    if cpu_clock_requested() {
+        run(Criterion::default()
+            .with_measurement(CpuTime)
+            .configure_from_args());
+    } else {
+        run(Criterion::default()
+            .with_measurement(WallTime)
+            .configure_from_args());
+    }
+}
