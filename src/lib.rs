@@ -17,6 +17,8 @@ pub mod ffi;
 #[cfg(feature = "std")]
 pub mod io;
 pub mod pyfloat;
+pub mod resample;
+pub mod timeframe;
 
 pub use bar::Bar;
 pub use error::ErrorKind;
