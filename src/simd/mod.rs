@@ -56,10 +56,18 @@
 //! or a `target-cpu`). [`backend`] reports the choice; [`kernels`] hands out any backend's
 //! kernels, which is how the tests run each of them on the same inputs.
 //!
-//! Only the reductions that benefit are dispatched ([`Kernels`]): [`first_open`] and
-//! [`last_close`] stop at the first valid value, and [`sum_volume_kahan`] is one sequential
-//! chain of dependent additions, so each has a single implementation. Slices shorter than
-//! [`SHORT_SLICE`] bars skip dispatch and use the scalar kernels (the results are the same).
+//! Only the reductions that benefit are dispatched ([`Kernels`]); the others have a single
+//! implementation:
+//!
+//! * [`first_open`] and [`last_close`] stop at the first valid value they meet.
+//! * [`sum_volume_kahan`] is one chain of four dependent additions per bar
+//!   (`c -> y -> t -> c`), which no reordering may shorten without changing the bits. It runs
+//!   at about one bar per four addition latencies, whatever the vector width.
+//! * [`fold`] is bounded by that same chain; its max/min updates run beside it in the same
+//!   pass at no measurable cost, so vector max/min would not make it faster.
+//!
+//! Slices shorter than [`SHORT_SLICE`] bars skip dispatch and use the scalar kernels (the
+//! results are the same).
 //!
 //! Each bar is a whole 64-byte cache line, so a reduction of one field reads one line per
 //! bar: past the L1 cache every backend is bounded by how fast lines arrive, and the wider
@@ -135,7 +143,6 @@ pub struct Kernels {
     pub(crate) max_high: fn(&[Bar]) -> f64,
     pub(crate) min_low: fn(&[Bar]) -> f64,
     pub(crate) sum_volume: fn(&[Bar]) -> f64,
-    pub(crate) fold: fn(&[Bar]) -> Option<Bar>,
 }
 
 impl Kernels {
@@ -162,12 +169,6 @@ impl Kernels {
     pub fn sum_volume(&self, bars: &[Bar]) -> f64 {
         (self.sum_volume)(bars)
     }
-
-    /// [`fold`] computed by this backend.
-    #[must_use]
-    pub fn fold(&self, bars: &[Bar]) -> Option<Bar> {
-        (self.fold)(bars)
-    }
 }
 
 static SCALAR: Kernels = Kernels {
@@ -175,7 +176,6 @@ static SCALAR: Kernels = Kernels {
     max_high: scalar::max_high,
     min_low: scalar::min_low,
     sum_volume: scalar::sum_volume,
-    fold: scalar::fold,
 };
 
 /// The kernels of `backend`, or `None` when this CPU (without `std`: this build) cannot run
@@ -309,14 +309,10 @@ pub fn sum_volume_kahan(bars: &[Bar]) -> f64 {
 /// ```
 #[must_use]
 pub fn fold(bars: &[Bar]) -> Option<Bar> {
-    if bars.len() < SHORT_SLICE {
-        scalar::fold(bars)
-    } else {
-        selected().fold(bars)
-    }
+    scalar::fold(bars)
 }
 
-/// One `f64` field of a bar, with its slot in the record seen as eight 8-byte words.
+/// One `f64` field of a bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Field {
     Open,
@@ -336,20 +332,6 @@ impl Field {
             Field::Close => bar.close,
             Field::Volume => bar.volume,
         }
-    }
-
-    /// Index of the field in the bar read as `[f64; 8]` (byte offset / 8).
-    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-    #[inline(always)]
-    pub(crate) const fn slot(self) -> usize {
-        use core::mem::offset_of;
-        (match self {
-            Field::Open => offset_of!(Bar, open),
-            Field::High => offset_of!(Bar, high),
-            Field::Low => offset_of!(Bar, low),
-            Field::Close => offset_of!(Bar, close),
-            Field::Volume => offset_of!(Bar, volume),
-        }) / 8
     }
 }
 
@@ -393,5 +375,43 @@ fn infinite_or_nan(bars: &[Bar], field: Field, inf: f64) -> f64 {
         inf
     } else {
         f64::NAN
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_codes_and_names_are_stable() {
+        let codes: [i32; 4] = Backend::ALL.map(|b| b as i32);
+        assert_eq!(codes, [0, 1, 2, 3]);
+        let names = Backend::ALL.map(Backend::name);
+        assert_eq!(names, ["scalar", "wide", "avx2", "avx512"]);
+        assert!(kernels(backend()).is_some());
+    }
+
+    #[test]
+    fn sum_tree_is_the_documented_one() {
+        // Only ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) gives 2.0 here: 1e16 and
+        // -1e16 must meet before any 1.0 is added to either of them.
+        let l = [1e16, 1.0, 0.0, 0.0, -1e16, 1.0, 0.0, 0.0];
+        assert_eq!(scalar::combine_sums(l), 2.0);
+        let left_to_right: f64 = l.iter().sum();
+        assert_ne!(left_to_right, 2.0);
+    }
+
+    #[test]
+    fn kahan_fast_path_leaves_for_nan_and_infinities() {
+        let bars = |v: &[f64]| -> [Bar; 6] {
+            core::array::from_fn(|i| Bar::new(0, 0.0, 0.0, 0.0, 0.0, v[i]))
+        };
+        // inf makes the compensation NaN (reset to 0), NaN values are skipped; after both, the
+        // compensated sum goes on from the reset state.
+        let b = bars(&[0.1, f64::INFINITY, f64::NAN, 0.2, 1.0, 2.0]);
+        assert_eq!(scalar::kahan_sum(&b), f64::INFINITY);
+        let b = bars(&[0.7, 0.1, f64::NAN, 0.1, f64::NAN, 0.1]);
+        assert_eq!(scalar::kahan_sum(&b), 1.0);
+        assert_eq!(0.7 + 0.1 + 0.1 + 0.1, 0.9999999999999999);
     }
 }

@@ -164,8 +164,7 @@ pub(crate) fn kahan_sum(bars: &[Bar]) -> f64 {
 
 /// The slice as one bar (see [`super::fold`]), in one pass: the Kahan chain bounds the speed
 /// (four dependent additions per bar), and the max/min updates run beside it for free.
-#[inline(always)]
-pub(crate) fn fold_body(bars: &[Bar]) -> Option<Bar> {
+pub(crate) fn fold(bars: &[Bar]) -> Option<Bar> {
     let first = bars.first()?;
     let mut high = f64::NEG_INFINITY;
     let mut low = f64::INFINITY;
@@ -213,9 +212,4 @@ pub(crate) fn fold_body(bars: &[Bar]) -> Option<Bar> {
         last_valid(bars, Field::Close),
         sum,
     ))
-}
-
-/// The slice as one bar (see [`super::fold`]).
-pub(crate) fn fold(bars: &[Bar]) -> Option<Bar> {
-    fold_body(bars)
 }
