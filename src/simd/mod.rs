@@ -45,13 +45,13 @@
 //!
 //! | [`Backend`] | code | chosen when |
 //! |---|---|---|
-//! | `Scalar` | plain Rust, the reference and fallback | never by default (see below) |
-//! | `Wide` | the `wide` crate: SSE2 on x86-64, NEON on aarch64, scalar elsewhere | no better one |
+//! | `Scalar` | plain Rust: the reference, and the kernels for short slices | through [`kernels`] only |
+//! | `Wide` | the `wide` crate: SSE2 on x86-64, NEON on aarch64, scalar elsewhere | nothing wider is available |
 //! | `Avx2` | `core::arch` AVX2 intrinsics | the CPU has AVX2 |
 //! | `Avx512` | `core::arch` AVX-512F intrinsics | the CPU has AVX-512F |
 //!
 //! With the `std` feature the backend is detected once, at the first call
-//! ([`std::is_x86_feature_detected!`]), and kept for the life of the process. Without `std`
+//! (`is_x86_feature_detected!`), and kept for the life of the process. Without `std`
 //! it is chosen at compile time from the enabled target features (`-C target-feature=+avx2`,
 //! or a `target-cpu`). [`backend`] reports the choice; [`kernels`] hands out any backend's
 //! kernels, which is how the tests run each of them on the same inputs.
