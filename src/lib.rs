@@ -19,6 +19,7 @@ pub mod io;
 pub mod pyfloat;
 pub mod resample;
 pub mod timeframe;
+pub mod simd;
 
 pub use bar::Bar;
 pub use error::ErrorKind;
