@@ -25,7 +25,10 @@ struct Rng {
 
 impl Rng {
     fn new(seed: u64) -> Self {
-        Rng { state: seed ^ 0x6A09_E667_F3BC_C909, spare: None }
+        Rng {
+            state: seed ^ 0x6A09_E667_F3BC_C909,
+            spare: None,
+        }
     }
     fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -121,7 +124,10 @@ pub fn generate(data_dir: &Path, symbols: usize, years: f64, jobs: usize) -> Res
                     let path = dir.join(format!("{}.bin", symbol_name(i)));
                     match write_atomic(&path, &bars) {
                         Ok(()) => {
-                            total.fetch_add(bars.len() as u64, core::sync::atomic::Ordering::Relaxed);
+                            total.fetch_add(
+                                bars.len() as u64,
+                                core::sync::atomic::Ordering::Relaxed,
+                            );
                         }
                         Err(e) => {
                             let mut slot = first_error.lock().unwrap_or_else(|p| p.into_inner());
@@ -151,9 +157,17 @@ mod tests {
         // Saturday 2024-01-06 has no bars; Sunday 21:59 none, 22:00 opens.
         let sat = DEFAULT_START_MS + 5 * 86_400_000;
         assert!(!fx_market_open(sat + 12 * 3_600_000));
-        assert!(!fx_market_open(sat + 86_400_000 + 21 * 3_600_000 + 59 * 60_000));
+        assert!(!fx_market_open(
+            sat + 86_400_000 + 21 * 3_600_000 + 59 * 60_000
+        ));
         assert!(fx_market_open(sat + 86_400_000 + 22 * 3_600_000));
-        assert_eq!(symbol_bars(1, DEFAULT_START_MS, 0.01), symbol_bars(1, DEFAULT_START_MS, 0.01));
-        assert_ne!(symbol_bars(1, DEFAULT_START_MS, 0.01), symbol_bars(2, DEFAULT_START_MS, 0.01));
+        assert_eq!(
+            symbol_bars(1, DEFAULT_START_MS, 0.01),
+            symbol_bars(1, DEFAULT_START_MS, 0.01)
+        );
+        assert_ne!(
+            symbol_bars(1, DEFAULT_START_MS, 0.01),
+            symbol_bars(2, DEFAULT_START_MS, 0.01)
+        );
     }
 }

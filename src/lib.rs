@@ -11,6 +11,10 @@
 extern crate std;
 
 pub mod bar;
+#[cfg(feature = "std")]
+pub mod demo;
+#[cfg(feature = "std")]
+pub mod engine;
 pub mod error;
 #[cfg(feature = "std")]
 pub mod ffi;
@@ -18,8 +22,8 @@ pub mod ffi;
 pub mod io;
 pub mod pyfloat;
 pub mod resample;
-pub mod timeframe;
 pub mod simd;
+pub mod timeframe;
 
 pub use bar::Bar;
 pub use error::ErrorKind;

@@ -71,7 +71,11 @@ fn run() -> Result<ExitCode> {
         "verify" => verify(parser),
         "repair" => repair(parser),
         "version" => {
-            println!("ohlcv {} (SIMD backend: {})", env!("CARGO_PKG_VERSION"), ohlcv::simd::backend());
+            println!(
+                "ohlcv {} (SIMD backend: {})",
+                env!("CARGO_PKG_VERSION"),
+                ohlcv::simd::backend()
+            );
             Ok(ExitCode::SUCCESS)
         }
         "help" => {
@@ -85,7 +89,8 @@ fn run() -> Result<ExitCode> {
 fn parse_num<T: std::str::FromStr>(parser: &mut lexopt::Parser, flag: &str) -> Result<T> {
     let v = parser.value().map_err(arg_error)?;
     let s = v.to_string_lossy();
-    s.parse().map_err(|_| usage_error(format!("--{flag}: not a valid number: {s:?}")))
+    s.parse()
+        .map_err(|_| usage_error(format!("--{flag}: not a valid number: {s:?}")))
 }
 
 // ------------------------------------------------------------------------------------------
@@ -119,22 +124,39 @@ fn resample(mut parser: lexopt::Parser) -> Result<ExitCode> {
     while let Some(arg) = parser.next().map_err(arg_error)? {
         match arg {
             Long("mode") => {
-                let v = parser.value().map_err(arg_error)?.string().map_err(arg_error)?;
-                a.format = Format::from_mode(&v)
-                    .ok_or_else(|| usage_error(format!("--mode: expected bin or csv, got {v:?}")))?;
+                let v = parser
+                    .value()
+                    .map_err(arg_error)?
+                    .string()
+                    .map_err(arg_error)?;
+                a.format = Format::from_mode(&v).ok_or_else(|| {
+                    usage_error(format!("--mode: expected bin or csv, got {v:?}"))
+                })?;
             }
             Long("timeframes") => {
-                let v = parser.value().map_err(arg_error)?.string().map_err(arg_error)?;
+                let v = parser
+                    .value()
+                    .map_err(arg_error)?
+                    .string()
+                    .map_err(arg_error)?;
                 a.timeframes = Some(v.split(',').map(|s| s.trim().to_owned()).collect());
             }
             Long("jobs") | Short('j') => a.jobs = parse_num(&mut parser, "jobs")?,
             Long("batch-size") => a.batch = parse_num(&mut parser, "batch-size")?,
             Long("durability") => {
-                let v = parser.value().map_err(arg_error)?.string().map_err(arg_error)?;
+                let v = parser
+                    .value()
+                    .map_err(arg_error)?
+                    .string()
+                    .map_err(arg_error)?;
                 a.durability = match v.as_str() {
                     "full" => Durability::Full,
                     "process" => Durability::Process,
-                    _ => return Err(usage_error(format!("--durability: expected full or process, got {v:?}"))),
+                    _ => {
+                        return Err(usage_error(format!(
+                            "--durability: expected full or process, got {v:?}"
+                        )));
+                    }
                 };
             }
             Long("rebuild") => a.rebuild = true,
@@ -171,8 +193,8 @@ fn run_resample(a: &ResampleArgs) -> Result<(engine::Summary, Config)> {
     }
     let progress = Progress::default();
     let show = !a.quiet && std::io::stderr().is_terminal();
+    let done = std::sync::atomic::AtomicBool::new(false);
     let summary = std::thread::scope(|s| {
-        let done = std::sync::atomic::AtomicBool::new(false);
         if show {
             s.spawn(|| progress_bar(&progress, &done));
         }
@@ -257,9 +279,15 @@ fn demo(mut parser: lexopt::Parser) -> Result<ExitCode> {
         }
     }
     if !(years > 0.0 && years <= 100.0) || symbols == 0 {
-        return Err(usage_error("demo: need --symbols >= 1 and 0 < --years <= 100"));
+        return Err(usage_error(
+            "demo: need --symbols >= 1 and 0 < --years <= 100",
+        ));
     }
-    let threads = if jobs == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { jobs };
+    let threads = if jobs == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        jobs
+    };
     let bin_dir = dir.join("bin");
     let csv_dir = dir.join("csv");
     for d in [&bin_dir, &csv_dir] {
@@ -267,7 +295,10 @@ fn demo(mut parser: lexopt::Parser) -> Result<ExitCode> {
             std::fs::remove_dir_all(d).map_err(|e| Error::io(d, "remove old demo data", e))?;
         }
     }
-    println!("ohlcv demo: {symbols} symbols x {years} year(s) of FX-like 1m bars in {}", dir.display());
+    println!(
+        "ohlcv demo: {symbols} symbols x {years} year(s) of FX-like 1m bars in {}",
+        dir.display()
+    );
 
     let t = Instant::now();
     let bars = ohlcv::demo::generate(&bin_dir, symbols, years, threads)?;
@@ -286,6 +317,7 @@ fn demo(mut parser: lexopt::Parser) -> Result<ExitCode> {
             &bin_dir.join("aggregate/1m").join(format!("{name}.bin")),
             &csv_root.join(format!("{name}.csv")),
         )
+        .map(|_| ())
     })?;
     let secs = t.elapsed().as_secs_f64();
     println!(
@@ -318,7 +350,11 @@ fn demo(mut parser: lexopt::Parser) -> Result<ExitCode> {
 }
 
 /// Runs `f` over `items` on `threads` threads; the first error wins.
-fn parallel<T: Sync>(items: &[T], threads: usize, f: impl Fn(&T) -> Result<()> + Sync) -> Result<()> {
+fn parallel<T: Sync>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> Result<()> + Sync,
+) -> Result<()> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let err = std::sync::Mutex::new(None);
     std::thread::scope(|s| {
@@ -326,7 +362,9 @@ fn parallel<T: Sync>(items: &[T], threads: usize, f: impl Fn(&T) -> Result<()> +
             s.spawn(|| {
                 while let Some(item) = items.get(next.fetch_add(1, Ordering::Relaxed)) {
                     if let Err(e) = f(item) {
-                        err.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                        err.lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .get_or_insert(e);
                     }
                 }
             });
@@ -360,7 +398,11 @@ fn two_paths(mut parser: lexopt::Parser, cmd: &str) -> Result<(PathBuf, PathBuf)
 fn convert(parser: lexopt::Parser) -> Result<ExitCode> {
     let (input, output) = two_paths(parser, "convert")?;
     let n = convert_file(&input, &output)?;
-    println!("converted {n} bars: {} -> {}", input.display(), output.display());
+    println!(
+        "converted {n} bars: {} -> {}",
+        input.display(),
+        output.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -368,7 +410,10 @@ fn convert(parser: lexopt::Parser) -> Result<ExitCode> {
 /// (crash-safe: `output` is either the old file or the complete new one).
 fn convert_file(input: &Path, output: &Path) -> Result<u64> {
     let out_format = io::factory::format_from_extension(output).ok_or_else(|| {
-        Error::new(ErrorKind::UnknownFormat, format!("{}: output needs a .bin or .csv name", output.display()))
+        Error::new(
+            ErrorKind::UnknownFormat,
+            format!("{}: output needs a .bin or .csv name", output.display()),
+        )
     })?;
     if input == output {
         return Err(usage_error("convert: input and output are the same file"));
@@ -424,7 +469,14 @@ fn time_text(ts: u64) -> String {
 fn print_rows(bars: &[Bar]) {
     let mut out = Vec::new();
     for b in bars {
-        if format_rows(std::slice::from_ref(b), SubSecond::Truncate, LineEnding::Lf, &mut out).is_err() {
+        if format_rows(
+            std::slice::from_ref(b),
+            SubSecond::Truncate,
+            LineEnding::Lf,
+            &mut out,
+        )
+        .is_err()
+        {
             out.extend_from_slice(format!("{b:?}\n").as_bytes());
         }
     }
@@ -444,9 +496,18 @@ fn inspect(mut parser: lexopt::Parser) -> Result<ExitCode> {
     }
     let path = path.ok_or_else(|| usage_error("inspect: FILE is required"))?;
     let (bars, _, format) = read_all(&path)?;
-    let size = std::fs::metadata(&path).map_err(|e| Error::io(&path, "stat", e))?.len();
+    let size = std::fs::metadata(&path)
+        .map_err(|e| Error::io(&path, "stat", e))?
+        .len();
     println!("file:    {}", path.display());
-    println!("format:  {}", if format == Format::Binary { "binary (64-byte records)" } else { "csv" });
+    println!(
+        "format:  {}",
+        if format == Format::Binary {
+            "binary (64-byte records)"
+        } else {
+            "csv"
+        }
+    );
     println!("size:    {size} bytes");
     println!("bars:    {}", bars.len());
     if let (Some(f), Some(l)) = (bars.first(), bars.last()) {
@@ -476,7 +537,11 @@ fn verify(mut parser: lexopt::Parser) -> Result<ExitCode> {
     for path in &paths {
         all_ok &= verify_file(path);
     }
-    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Prints a report for one file; returns whether it is clean.
@@ -497,14 +562,22 @@ fn verify_file(path: &Path) -> bool {
                 Format::Binary => format!("record {i} (byte {})", offs[i]),
                 Format::Csv => format!("line {} (byte {})", i + 2, offs[i]),
             };
-            lines.push(format!("  {pos}, {}: {}", time_text(bars[i].ts), issue.violation.describe()));
+            lines.push(format!(
+                "  {pos}, {}: {}",
+                time_text(bars[i].ts),
+                issue.violation.describe()
+            ));
         }
     });
     if n == 0 {
         println!("ok   {}: {} bars", path.display(), bars.len());
         return true;
     }
-    println!("FAIL {}: {n} problem(s) in {} bars", path.display(), bars.len());
+    println!(
+        "FAIL {}: {n} problem(s) in {} bars",
+        path.display(),
+        bars.len()
+    );
     for l in &lines {
         println!("{l}");
     }
@@ -522,7 +595,11 @@ fn repair(mut parser: lexopt::Parser) -> Result<ExitCode> {
     };
     let r = io::binary::repair(&path)?;
     if r.bytes_removed == 0 {
-        println!("{}: already whole ({} records); nothing removed", path.display(), r.records_kept);
+        println!(
+            "{}: already whole ({} records); nothing removed",
+            path.display(),
+            r.records_kept
+        );
     } else {
         println!(
             "{}: removed {} stray byte(s) after record {}; {} whole records kept",

@@ -73,7 +73,11 @@ impl Layout {
     /// The index file of `symbol`'s step producing timeframe `tf`.
     #[must_use]
     pub fn index(&self, tf: &str, symbol: &str) -> PathBuf {
-        self.root.join("resample").join(tf).join("index").join(format!("{symbol}.idx"))
+        self.root
+            .join("resample")
+            .join(tf)
+            .join("index")
+            .join(format!("{symbol}.idx"))
     }
 
     /// The symbols with a root (1m) file of this layout's format, sorted.

@@ -49,7 +49,12 @@ impl<'a> StableMerge<'a> {
             .filter(|(_, r)| !r.is_empty())
             .map(|(j, r)| Reverse((rows[r.start].ts, j)))
             .collect();
-        StableMerge { rows, runs, cursor, heap }
+        StableMerge {
+            rows,
+            runs,
+            cursor,
+            heap,
+        }
     }
 }
 
@@ -96,7 +101,9 @@ mod tests {
         for r in &runs {
             assert!(rows[r.clone()].windows(2).all(|w| w[0].ts <= w[1].ts));
         }
-        StableMerge::new(rows, &runs).flat_map(|(_, r)| rows[r].to_vec()).collect()
+        StableMerge::new(rows, &runs)
+            .flat_map(|(_, r)| rows[r].to_vec())
+            .collect()
     }
 
     #[test]

@@ -53,9 +53,16 @@ impl CascadeStep {
     /// A step `name` ← `source` with the timeframe parsed from `rule`.
     pub fn new(name: &str, source: &str, rule: &str) -> Result<Self> {
         let timeframe: Timeframe = rule.parse().map_err(|e| {
-            Error::new(ErrorKind::InvalidTimeframe, format!("timeframe {name:?} ({rule:?}): {e}"))
+            Error::new(
+                ErrorKind::InvalidTimeframe,
+                format!("timeframe {name:?} ({rule:?}): {e}"),
+            )
         })?;
-        Ok(CascadeStep { name: name.to_string(), source: source.to_string(), timeframe })
+        Ok(CascadeStep {
+            name: name.to_string(),
+            source: source.to_string(),
+            timeframe,
+        })
     }
 }
 
@@ -88,7 +95,10 @@ pub fn select_steps(all: &[CascadeStep], names: &[&str]) -> Result<Vec<CascadeSt
             let known: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
-                format!("unknown timeframe {want:?}; the cascade has {}", known.join(", ")),
+                format!(
+                    "unknown timeframe {want:?}; the cascade has {}",
+                    known.join(", ")
+                ),
             ));
         }
     }
@@ -196,7 +206,10 @@ impl Summary {
     #[must_use]
     pub fn root_rows_in(&self, steps: &[CascadeStep]) -> u64 {
         self.total(|name, r| {
-            steps.iter().any(|s| s.name == name && s.source == ROOT_TIMEFRAME).then_some(r.rows_in)
+            steps
+                .iter()
+                .any(|s| s.name == name && s.source == ROOT_TIMEFRAME)
+                .then_some(r.rows_in)
         })
     }
 
@@ -213,7 +226,11 @@ impl Summary {
     }
 
     fn total(&self, f: impl Fn(&str, &StepReport) -> Option<u64>) -> u64 {
-        self.symbols.iter().flat_map(|s| s.steps.iter()).filter_map(|(n, r)| f(n, r)).sum()
+        self.symbols
+            .iter()
+            .flat_map(|s| s.steps.iter())
+            .filter_map(|(n, r)| f(n, r))
+            .sum()
     }
 }
 
@@ -223,8 +240,14 @@ impl Summary {
 pub fn run(layout: &Layout, config: &Config, progress: &Progress) -> Result<Summary> {
     validate_cascade(&config.steps)?;
     let start = Instant::now();
-    let symbols = if config.symbols.is_empty() { layout.symbols()? } else { config.symbols.clone() };
-    progress.symbols_total.store(symbols.len(), Ordering::Relaxed);
+    let symbols = if config.symbols.is_empty() {
+        layout.symbols()?
+    } else {
+        config.symbols.clone()
+    };
+    progress
+        .symbols_total
+        .store(symbols.len(), Ordering::Relaxed);
     let jobs = match config.jobs {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -245,17 +268,26 @@ pub fn run(layout: &Layout, config: &Config, progress: &Progress) -> Result<Summ
                         failed.store(true, Ordering::Relaxed);
                     }
                     progress.symbols_done.fetch_add(1, Ordering::Relaxed);
-                    results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(r);
+                    results
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push(r);
                 }
             });
         }
     });
     let mut reports = Vec::new();
-    for r in results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+    for r in results
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
         reports.push(r?);
     }
     reports.sort_by(|a, b| a.symbol.cmp(&b.symbol));
-    Ok(Summary { symbols: reports, elapsed: start.elapsed() })
+    Ok(Summary {
+        symbols: reports,
+        elapsed: start.elapsed(),
+    })
 }
 
 /// Runs the whole cascade for one symbol, steps in order.
@@ -273,7 +305,11 @@ pub fn run_symbol(
             format!("{}: no 1-minute file for symbol {symbol:?}", root.display()),
         ));
     }
-    let mut report = SymbolReport { symbol: symbol.to_string(), steps: Vec::new(), full_recomputes: 0 };
+    let mut report = SymbolReport {
+        symbol: symbol.to_string(),
+        steps: Vec::new(),
+        full_recomputes: 0,
+    };
     for (i, step) in config.steps.iter().enumerate() {
         let output = layout.bars(&step.name, symbol);
         let index = layout.index(&step.name, symbol);
@@ -285,7 +321,11 @@ pub fn run_symbol(
             None
         } else {
             let src_index = layout.index(&step.source, symbol);
-            Some(IndexFile::new(src_index, step::index_format(config.format)).read()?.out_pos)
+            Some(
+                IndexFile::new(src_index, step::index_format(config.format))
+                    .read()?
+                    .out_pos,
+            )
         };
         let input = layout.bars(&step.source, symbol);
         let spec = step::StepSpec {
@@ -311,7 +351,10 @@ pub fn run_symbol(
         let step::Outcome::Done(r) = outcome else {
             return Err(Error::new(
                 ErrorKind::InvalidData,
-                format!("{}: input still out of order after a full recompute", input.display()),
+                format!(
+                    "{}: input still out of order after a full recompute",
+                    input.display()
+                ),
             ));
         };
         progress.rows_in.fetch_add(r.rows_in, Ordering::Relaxed);
@@ -323,8 +366,13 @@ pub fn run_symbol(
 fn reset_index(layout: &Layout, config: &Config, tf: &str, symbol: &str) -> Result<()> {
     let idx = IndexFile::new(layout.index(tf, symbol), step::index_format(config.format));
     if idx.path().exists() {
-        let last_date = idx.read().map_or(IndexRecord::FRESH.last_date, |r| r.last_date);
-        idx.write(&IndexRecord { last_date, ..IndexRecord::FRESH })?;
+        let last_date = idx
+            .read()
+            .map_or(IndexRecord::FRESH.last_date, |r| r.last_date);
+        idx.write(&IndexRecord {
+            last_date,
+            ..IndexRecord::FRESH
+        })?;
     }
     Ok(())
 }

@@ -22,7 +22,7 @@
 
 use super::{Durability, merge};
 use crate::io::{self, BarReader, BarWriter, BinaryReader, Format, IndexFile, IndexRecord};
-use crate::resample::{ResampleOptions, Resampler};
+use crate::resample::{ResampleError, ResampleOptions, Resampler};
 use crate::timeframe::Timeframe;
 use crate::{Bar, Error, ErrorKind, Result};
 use std::boxed::Box;
@@ -104,6 +104,7 @@ pub(crate) fn run(spec: &StepSpec<'_>) -> Result<Outcome> {
         writer,
         index,
         committed,
+        initial: committed,
         out: std::vec![Bar::default(); OUT_BUF],
         out_pos: 0,
         forming_offset: None,
@@ -111,19 +112,32 @@ pub(crate) fn run(spec: &StepSpec<'_>) -> Result<Outcome> {
         report: StepReport::default(),
     };
     step.check_output_against_index(out_start)?;
+    step.initial = step.committed;
 
-    let input_len = std::fs::metadata(spec.input).map_err(|e| Error::io(spec.input, "stat", e))?.len();
+    let input_len = std::fs::metadata(spec.input)
+        .map_err(|e| Error::io(spec.input, "stat", e))?
+        .len();
     match spec.format {
         Format::Binary => {
-            let reader = if input_len == 0 { None } else { Some(BinaryReader::open(spec.input)?) };
+            let reader = if input_len == 0 {
+                None
+            } else {
+                Some(BinaryReader::open(spec.input)?)
+            };
             let rows = reader.as_ref().map_or(&[][..], BinaryReader::bars);
             step.check_input_against_index(input_len, 0)?;
+            step.initial = step.committed;
             let first = (step.committed.in_pos / 64) as usize;
-            step.restart_at_commit();
-            if step.feed_sorted(&rows[first..], Offsets::Strided(step.committed.in_pos))?.is_err() {
-                // Time steps back somewhere after the resume point: merge from the last commit.
+            step.restart_at_commit()?;
+            if step
+                .feed_sorted(&rows[first..], Offsets::Strided(step.committed.in_pos))?
+                .is_err()
+            {
+                // Time steps back somewhere after the resume point: merge from where this run
+                // started (commits made since assumed ordered input).
+                step.committed = step.initial;
                 let first = (step.committed.in_pos / 64) as usize;
-                step.restart_at_commit();
+                step.restart_at_commit()?;
                 if !step.feed_merged(&rows[first..], Offsets::Strided(step.committed.in_pos))? {
                     return Ok(Outcome::NeedsFullRecompute);
                 }
@@ -132,11 +146,12 @@ pub(crate) fn run(spec: &StepSpec<'_>) -> Result<Outcome> {
         Format::Csv => {
             if input_len == 0 {
                 step.check_input_against_index(0, 0)?;
-                step.restart_at_commit();
+                step.restart_at_commit()?;
             } else {
                 let mut reader = io::factory::open_reader(spec.input)?;
                 step.check_input_against_index(input_len, reader.data_start())?;
-                step.restart_at_commit();
+                step.initial = step.committed;
+                step.restart_at_commit()?;
                 if !step.feed_csv(reader.as_mut())? {
                     return Ok(Outcome::NeedsFullRecompute);
                 }
@@ -165,6 +180,9 @@ struct Step<'a> {
     index: IndexFile,
     /// The last committed state (read at start, updated by each commit).
     committed: IndexRecord,
+    /// The state this run resumed from. Commits made while feeding rows in file order assume
+    /// later rows do not step back; when one does, feeding restarts in merge mode from here.
+    initial: IndexRecord,
     out: Vec<Bar>,
     /// End of the closed bars written so far (where the next bar goes).
     out_pos: u64,
@@ -176,7 +194,10 @@ struct Step<'a> {
 
 impl Step<'_> {
     fn mismatch(&self, what: std::string::String) -> Error {
-        Error::new(ErrorKind::IndexMismatch, format!("{}: {what}", self.index.path().display()))
+        Error::new(
+            ErrorKind::IndexMismatch,
+            format!("{}: {what}", self.index.path().display()),
+        )
     }
 
     /// The output must hold at least the committed bars the index promises.
@@ -220,18 +241,25 @@ impl Step<'_> {
             )));
         }
         if self.spec.format == Format::Binary && rec.in_pos % 64 != 0 {
-            return Err(self.mismatch(format!("in_pos {} is not a multiple of 64", rec.in_pos)));
+            let pos = rec.in_pos;
+            return Err(self.mismatch(format!("in_pos {pos} is not a multiple of 64")));
         }
         Ok(())
     }
 
     /// Forgets everything since the last commit: output resumes at `out_pos`, input at `in_pos`.
-    fn restart_at_commit(&mut self) {
+    /// Text rows have no fixed size, so a CSV output is cut at `out_pos` first (the pipeline's
+    /// truncate-then-write); binary records are overwritten in place.
+    fn restart_at_commit(&mut self) -> Result<()> {
+        if self.spec.format == Format::Csv {
+            self.writer.truncate(self.committed.out_pos)?;
+        }
         self.resampler = Resampler::new(*self.spec.timeframe, *self.spec.options);
         self.out_pos = self.committed.out_pos;
         self.forming_offset = None;
         self.rows_since_commit = 0;
         self.report = StepReport::default();
+        Ok(())
     }
 
     /// Pushes `rows` through the kernel, writing closed bars as the output buffer fills.
@@ -241,12 +269,17 @@ impl Step<'_> {
         while done < rows.len() {
             let (consumed, written) = match self.resampler.push(&rows[done..], &mut self.out) {
                 Ok(cw) => cw,
-                Err(e) if e.is_unsorted() => return Ok(Err(Unsorted)),
-                Err(e) => return Err(Error::new(ErrorKind::InvalidData, format!(
-                    "{}: row {}: {e}",
-                    self.spec.input.display(),
-                    self.resampler.rows_pushed()
-                ))),
+                Err(ResampleError::Unsorted { .. }) => return Ok(Err(Unsorted)),
+                Err(e) => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidData,
+                        format!(
+                            "{}: row {}: {e}",
+                            self.spec.input.display(),
+                            self.resampler.rows_pushed()
+                        ),
+                    ));
+                }
             };
             self.write_closed(written)?;
             done += consumed;
@@ -299,14 +332,23 @@ impl Step<'_> {
     /// Skipped when `in_pos` would point past the input's commit limit.
     fn commit(&mut self, in_pos: u64) -> Result<()> {
         self.rows_since_commit = 0;
-        if self.spec.input_commit_limit.is_some_and(|limit| in_pos > limit) {
+        if self
+            .spec
+            .input_commit_limit
+            .is_some_and(|limit| in_pos > limit)
+        {
             return Ok(());
         }
-        let rec = IndexRecord { last_date: self.committed.last_date, in_pos, out_pos: self.out_pos };
+        let rec = IndexRecord {
+            last_date: self.committed.last_date,
+            in_pos,
+            out_pos: self.out_pos,
+        };
         if rec == self.committed {
             return Ok(());
         }
-        self.writer.flush(self.spec.durability == Durability::Full)?;
+        self.writer
+            .flush(self.spec.durability == Durability::Full)?;
         match self.spec.durability {
             Durability::Full => self.index.write(&rec)?,
             Durability::Process => self.index.write_unsynced(&rec)?,
@@ -332,8 +374,9 @@ impl Step<'_> {
                 break;
             }
         }
-        // Disordered: load everything from the last commit and merge it.
-        self.restart_at_commit();
+        // Disordered: load everything from where this run started and merge it.
+        self.committed = self.initial;
+        self.restart_at_commit()?;
         reader.seek(self.committed.in_pos)?;
         bars.clear();
         offs.clear();
@@ -360,7 +403,7 @@ impl Step<'_> {
     /// rows belong to bars already committed, so the step must be recomputed from the start.
     fn feed_merged(&mut self, rows: &[Bar], offs: Offsets<'_>) -> Result<bool> {
         let tf = *self.spec.timeframe;
-        let key = |ts: u64| tf.bin_key(ts);
+        let key = |ts: u64| bin_key(&tf, ts);
         let runs = merge::sorted_runs(rows);
         // Committed bars exist: every row from the resume point must belong to the held-back
         // bar or later ones, else those bars would change.
@@ -407,18 +450,21 @@ impl Step<'_> {
     ) -> Result<()> {
         self.rows_since_commit = 0;
         let tf = *self.spec.timeframe;
-        let Some(forming) = self.resampler.forming_first_ts().map(|ts| tf.bin_key(ts)) else {
+        let Some(forming) = self.resampler.forming_bin().map(|b| b.first) else {
             return Ok(());
         };
-        let Some(j) = runs.iter().position(|r| tf.bin_key(rows[r.end - 1].ts) >= forming) else {
+        let Some(j) = runs
+            .iter()
+            .position(|r| bin_key(&tf, rows[r.end - 1].ts) >= forming)
+        else {
             return Ok(());
         };
-        if suffix_min[j + 1] != u64::MAX && tf.bin_key(suffix_min[j + 1]) < forming {
+        if suffix_min[j + 1] != u64::MAX && bin_key(&tf, suffix_min[j + 1]) < forming {
             return Ok(());
         }
         let run = &rows[runs[j].clone()];
-        let p = runs[j].start + run.partition_point(|b| tf.bin_key(b.ts) < forming);
-        if tf.bin_key(rows[p].ts) != forming {
+        let p = runs[j].start + run.partition_point(|b| bin_key(&tf, b.ts) < forming);
+        if bin_key(&tf, rows[p].ts) != forming {
             return Ok(());
         }
         self.commit(offs.get(p))
@@ -438,10 +484,20 @@ impl Step<'_> {
     }
 }
 
+/// Orders rows by the bin they fall in: the bin's first timestamp. (A row whose bin cannot be
+/// labelled is rejected by the kernel before any key matters.)
+fn bin_key(tf: &Timeframe, ts: u64) -> u64 {
+    tf.bin(ts).map_or(ts, |b| b.first)
+}
+
 /// The pipeline refuses NaN in its output ("Data Error: Result contains NaNs"); so do we,
 /// naming the file and the bar.
 fn check_no_nan(bars: &[Bar], output: &Path) -> Result<()> {
-    match bars.iter().find(|b| [b.open, b.high, b.low, b.close, b.volume].iter().any(|v| v.is_nan())) {
+    match bars.iter().find(|b| {
+        [b.open, b.high, b.low, b.close, b.volume]
+            .iter()
+            .any(|v| v.is_nan())
+    }) {
         None => Ok(()),
         Some(b) => Err(Error::new(
             ErrorKind::InvalidData,

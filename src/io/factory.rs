@@ -32,7 +32,10 @@ pub fn detect_format(path: &Path) -> Result<Format> {
     }
     let mut head = [0u8; 64];
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, "open", e))?;
-    let len = file.metadata().map_err(|e| Error::io(path, "stat", e))?.len();
+    let len = file
+        .metadata()
+        .map_err(|e| Error::io(path, "stat", e))?
+        .len();
     let mut n = 0;
     while n < head.len() {
         match file.read(&mut head[n..]) {
@@ -45,7 +48,10 @@ pub fn detect_format(path: &Path) -> Result<Format> {
     let unknown = |why: &str| {
         Error::new(
             ErrorKind::UnknownFormat,
-            format!("{}: cannot tell binary from CSV: {why}; use a .bin or .csv name", path.display()),
+            format!(
+                "{}: cannot tell binary from CSV: {why}; use a .bin or .csv name",
+                path.display()
+            ),
         )
     };
     if head.is_empty() {
@@ -61,7 +67,9 @@ pub fn detect_format(path: &Path) -> Result<Format> {
     if head.starts_with(b"time,") || looks_like_date {
         return Ok(Format::Csv);
     }
-    let is_text = head.iter().all(|&b| b == b'\n' || b == b'\r' || (0x20..0x7f).contains(&b));
+    let is_text = head
+        .iter()
+        .all(|&b| b == b'\n' || b == b'\r' || (0x20..0x7f).contains(&b));
     if !is_text && len % 64 == 0 {
         return Ok(Format::Binary);
     }
@@ -79,14 +87,20 @@ pub fn open_reader(path: impl AsRef<Path>) -> Result<Box<dyn BarReader + Send>> 
 
 /// A writer for `path` in `format`, or the format its extension names when `None` (a file
 /// without a telling extension needs an explicit format). Existing data is kept.
-pub fn open_writer(path: impl AsRef<Path>, format: Option<Format>) -> Result<Box<dyn BarWriter + Send>> {
+pub fn open_writer(
+    path: impl AsRef<Path>,
+    format: Option<Format>,
+) -> Result<Box<dyn BarWriter + Send>> {
     let path = path.as_ref();
     let format = match format.or_else(|| format_from_extension(path)) {
         Some(f) => f,
         None => {
             return Err(Error::new(
                 ErrorKind::UnknownFormat,
-                format!("{}: no .bin/.csv extension; say which format to write", path.display()),
+                format!(
+                    "{}: no .bin/.csv extension; say which format to write",
+                    path.display()
+                ),
             ));
         }
     };
