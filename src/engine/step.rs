@@ -93,7 +93,10 @@ impl Offsets<'_> {
 const OUT_BUF: usize = 1 << 14;
 
 /// Runs one step to the end of its input.
-pub(crate) fn run(spec: &StepSpec<'_>) -> Result<Outcome> {
+/// `scratch` is the output buffer, reused across steps so each step does not fault in fresh
+/// zeroed pages.
+pub(crate) fn run(spec: &StepSpec<'_>, scratch: &mut Vec<Bar>) -> Result<Outcome> {
+    scratch.resize(OUT_BUF, Bar::default());
     let index = IndexFile::new(spec.index, index_format(spec.format));
     let committed = index.read()?;
     let writer = io::factory::open_writer(spec.output, Some(spec.format))?;
@@ -105,7 +108,7 @@ pub(crate) fn run(spec: &StepSpec<'_>) -> Result<Outcome> {
         index,
         committed,
         initial: committed,
-        out: std::vec![Bar::default(); OUT_BUF],
+        out: scratch,
         out_pos: 0,
         forming_offset: None,
         rows_since_commit: 0,
@@ -174,6 +177,8 @@ pub(crate) fn index_format(format: Format) -> io::IndexFormat {
 struct Unsorted;
 
 struct Step<'a> {
+    /// Closed bars on their way to the writer.
+    out: &'a mut Vec<Bar>,
     spec: &'a StepSpec<'a>,
     resampler: Resampler,
     writer: Box<dyn BarWriter>,
@@ -183,7 +188,6 @@ struct Step<'a> {
     /// The state this run resumed from. Commits made while feeding rows in file order assume
     /// later rows do not step back; when one does, feeding restarts in merge mode from here.
     initial: IndexRecord,
-    out: Vec<Bar>,
     /// End of the closed bars written so far (where the next bar goes).
     out_pos: u64,
     /// Input byte offset of the forming bar's first row (sorted feeding only).
