@@ -17,7 +17,10 @@
 //!   the earlier value, so `-0.0` then `0.0` gives `-0.0`), all NaN if the bin has no non-NaN
 //!   value. `volume` is pandas' Kahan-compensated group sum over the non-NaN volumes:
 //!   `y = v - c; t = s + y; c = (t - s) - y; s = t`, starting from `s = c = +0.0`, with `c` reset
-//!   to zero whenever it is not finite; a bin without a non-NaN volume sums to `+0.0`.
+//!   to zero whenever it is not finite (older pandas 2.x releases reset it only when NaN; the two
+//!   differ only when partial sums overflow); a bin without a non-NaN volume sums to `+0.0`.
+//!   (pandas 3.1 sums sorted NaN-free groups with `np.add.reduceat` instead, without compensation
+//!   and with ties going to the later value; the pipeline ran pandas 2.x, which this follows.)
 //! * [`ResampleOptions::drop_nonpositive_volume`] drops bars whose summed volume is not `> 0`
 //!   (zero, negative or NaN), before rounding, as the pipeline does.
 //! * [`ResampleOptions::round_decimals`] rounds all five fields the NumPy way,
