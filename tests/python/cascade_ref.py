@@ -45,6 +45,21 @@ def write(df, path, mode):
         out.to_csv(path)
 
 
+def use_pandas2_groupby_kernels():
+    """pandas 3.1 sums sorted groups with np.add.reduceat (no Kahan compensation); the pipeline's
+    pandas 2.x always used the Kahan group_sum. Switch the fast path off, and check it worked."""
+    try:
+        from pandas.core.groupby import ops
+        fast = getattr(ops, '_REDUCEAT_UFUNCS', None)
+        if isinstance(fast, dict):
+            fast.clear()
+    except ImportError:
+        pass
+    idx = pd.date_range('2024-01-01', periods=10, freq='s')
+    s = pd.DataFrame({'v': [0.1] * 10}, index=idx).resample('5min').sum()['v'].iloc[0]
+    assert s == 1.0, f"pandas does not use the Kahan group sum here ({s!r})"
+
+
 def resample(df, rule):
     if len(df) == 0:
         return df
@@ -57,6 +72,7 @@ def resample(df, rule):
 
 
 def main():
+    use_pandas2_groupby_kernels()
     data, out, mode = sys.argv[1], sys.argv[2], sys.argv[3]
     ext = '.bin' if mode == 'bin' else '.csv'
     for path in sorted(glob.glob(os.path.join(data, 'aggregate', '1m', '*' + ext))):
