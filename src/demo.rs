@@ -6,7 +6,7 @@
 //! volume lognormal(3, 1) rounded to 2 decimals. Bars exist only in the FX trading week,
 //! Sunday 22:00 to Friday 22:00 UTC, with about 1 % of minutes missing at random.
 
-use crate::io::binary::write_atomic;
+use crate::io::binary::replace_file;
 use crate::{Bar, Error, Result};
 use std::path::Path;
 use std::vec::Vec;
@@ -122,7 +122,8 @@ pub fn generate(data_dir: &Path, symbols: usize, years: f64, jobs: usize) -> Res
                     }
                     let bars = symbol_bars(i as u64, DEFAULT_START_MS, years);
                     let path = dir.join(format!("{}.bin", symbol_name(i)));
-                    match write_atomic(&path, &bars) {
+                    // Disposable data: atomic (temp + rename) but not fsynced.
+                    match replace_file(&path, bytemuck::cast_slice(&bars), false) {
                         Ok(()) => {
                             total.fetch_add(
                                 bars.len() as u64,

@@ -22,6 +22,8 @@ USAGE:
                    [--batch-size ROWS] [--durability full|process] [--rebuild] [--quiet]
         Run the pipeline's cascade (5m<-1m ... 1Y<-1M) incrementally over
         DATA_DIR/aggregate/1m/*.{bin,csv} into DATA_DIR/resample/{tf}/.
+    ohlcv generate DIR [--symbols N] [--years Y] [--mode bin|csv] [--jobs N]
+        Write the synthetic workload (as in demo) as DIR/aggregate/1m/SYMnn.{bin,csv}.
     ohlcv convert IN OUT
         Convert between binary (.bin) and CSV (.csv); OUT is replaced atomically.
     ohlcv inspect FILE [--head N] [--tail N]
@@ -65,6 +67,7 @@ fn run() -> Result<ExitCode> {
     };
     match cmd.as_str() {
         "demo" => demo(parser),
+        "generate" => generate(parser),
         "resample" => resample(parser),
         "convert" => convert(parser),
         "inspect" => inspect(parser),
@@ -346,6 +349,42 @@ fn demo(mut parser: lexopt::Parser) -> Result<ExitCode> {
         bin_dir.display(),
         csv_dir.display()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(mut parser: lexopt::Parser) -> Result<ExitCode> {
+    use lexopt::prelude::*;
+    let (mut dir, mut symbols, mut years, mut jobs, mut format) = (None, 42usize, 1.0f64, 0usize, Format::Binary);
+    while let Some(arg) = parser.next().map_err(arg_error)? {
+        match arg {
+            Long("symbols") => symbols = parse_num(&mut parser, "symbols")?,
+            Long("years") => years = parse_num(&mut parser, "years")?,
+            Long("jobs") | Short('j') => jobs = parse_num(&mut parser, "jobs")?,
+            Long("mode") => {
+                let v = parser.value().map_err(arg_error)?.string().map_err(arg_error)?;
+                format = Format::from_mode(&v)
+                    .ok_or_else(|| usage_error(format!("--mode: expected bin or csv, got {v:?}")))?;
+            }
+            Value(v) if dir.is_none() => dir = Some(PathBuf::from(v)),
+            other => return Err(usage_error(other.unexpected())),
+        }
+    }
+    let dir: PathBuf = dir.ok_or_else(|| usage_error("generate: DIR is required"))?;
+    if !(years > 0.0 && years <= 100.0) || symbols == 0 {
+        return Err(usage_error("generate: need --symbols >= 1 and 0 < --years <= 100"));
+    }
+    let threads = if jobs == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { jobs };
+    let bars = ohlcv::demo::generate(&dir, symbols, years, threads)?;
+    if format == Format::Csv {
+        let root = dir.join("aggregate").join("1m");
+        let names: Vec<String> = (0..symbols).map(ohlcv::demo::symbol_name).collect();
+        parallel(&names, threads, |n| {
+            let bin = root.join(format!("{n}.bin"));
+            convert_file(&bin, &root.join(format!("{n}.csv")))?;
+            std::fs::remove_file(&bin).map_err(|e| Error::io(&bin, "remove", e))
+        })?;
+    }
+    println!("{symbols} symbols, {bars} bars, {:.0} MiB binary", bars as f64 * 64.0 / (1 << 20) as f64);
     Ok(ExitCode::SUCCESS)
 }
 
