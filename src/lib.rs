@@ -25,6 +25,10 @@ pub mod resample;
 pub mod simd;
 pub mod timeframe;
 
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use bar::Bar;
 pub use error::ErrorKind;
 #[cfg(feature = "std")]
