@@ -354,16 +354,22 @@ fn demo(mut parser: lexopt::Parser) -> Result<ExitCode> {
 
 fn generate(mut parser: lexopt::Parser) -> Result<ExitCode> {
     use lexopt::prelude::*;
-    let (mut dir, mut symbols, mut years, mut jobs, mut format) = (None, 42usize, 1.0f64, 0usize, Format::Binary);
+    let (mut dir, mut symbols, mut years, mut jobs, mut format) =
+        (None, 42usize, 1.0f64, 0usize, Format::Binary);
     while let Some(arg) = parser.next().map_err(arg_error)? {
         match arg {
             Long("symbols") => symbols = parse_num(&mut parser, "symbols")?,
             Long("years") => years = parse_num(&mut parser, "years")?,
             Long("jobs") | Short('j') => jobs = parse_num(&mut parser, "jobs")?,
             Long("mode") => {
-                let v = parser.value().map_err(arg_error)?.string().map_err(arg_error)?;
-                format = Format::from_mode(&v)
-                    .ok_or_else(|| usage_error(format!("--mode: expected bin or csv, got {v:?}")))?;
+                let v = parser
+                    .value()
+                    .map_err(arg_error)?
+                    .string()
+                    .map_err(arg_error)?;
+                format = Format::from_mode(&v).ok_or_else(|| {
+                    usage_error(format!("--mode: expected bin or csv, got {v:?}"))
+                })?;
             }
             Value(v) if dir.is_none() => dir = Some(PathBuf::from(v)),
             other => return Err(usage_error(other.unexpected())),
@@ -371,9 +377,15 @@ fn generate(mut parser: lexopt::Parser) -> Result<ExitCode> {
     }
     let dir: PathBuf = dir.ok_or_else(|| usage_error("generate: DIR is required"))?;
     if !(years > 0.0 && years <= 100.0) || symbols == 0 {
-        return Err(usage_error("generate: need --symbols >= 1 and 0 < --years <= 100"));
+        return Err(usage_error(
+            "generate: need --symbols >= 1 and 0 < --years <= 100",
+        ));
     }
-    let threads = if jobs == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { jobs };
+    let threads = if jobs == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        jobs
+    };
     let bars = ohlcv::demo::generate(&dir, symbols, years, threads)?;
     if format == Format::Csv {
         let root = dir.join("aggregate").join("1m");
@@ -384,7 +396,10 @@ fn generate(mut parser: lexopt::Parser) -> Result<ExitCode> {
             std::fs::remove_file(&bin).map_err(|e| Error::io(&bin, "remove", e))
         })?;
     }
-    println!("{symbols} symbols, {bars} bars, {:.0} MiB binary", bars as f64 * 64.0 / (1 << 20) as f64);
+    println!(
+        "{symbols} symbols, {bars} bars, {:.0} MiB binary",
+        bars as f64 * 64.0 / (1 << 20) as f64
+    );
     Ok(ExitCode::SUCCESS)
 }
 
