@@ -12,6 +12,7 @@ extern crate std;
 
 pub mod bar;
 pub mod error;
+pub mod indicators;
 
 pub use bar::Bar;
 pub use error::ErrorKind;
