@@ -1282,3 +1282,160 @@ fn short_and_empty_inputs_are_fine() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Many series
+
+/// Lanes of different symbols, lengths, parameters and conventions (all TA-Lib, all pandas,
+/// mixed), with gaps in some lanes and a partial last group: each lane must equal the
+/// single-series batch bitwise.
+#[test]
+fn many_series_match_one_at_a_time() {
+    let base: Vec<Data> = (0..7)
+        .map(|k| {
+            let n = 900 - 37 * k as usize;
+            Data::walk(
+                &format!("lane{k}"),
+                60 + k,
+                n,
+                10f64.powi(k as i32 - 3),
+                0.05,
+            )
+        })
+        .collect();
+    let mut data = base.clone();
+    data[1] = base[1].with_gaps(&[0, 50, 51, 400]);
+    data[4] = base[4].with_gaps(&[300]);
+    let bars: Vec<Vec<Bar>> = data.iter().map(|d| d.bars()).collect();
+    let periods = [14, 3, 30, 1, 2, 9, 20];
+    let layouts: [fn(usize) -> Convention; 3] = [
+        |_| Convention::TaLib,
+        |_| Convention::Pandas,
+        |k| {
+            if k % 3 == 2 {
+                Convention::Pandas
+            } else {
+                Convention::TaLib
+            }
+        },
+    ];
+    let fresh = || -> Vec<Vec<f64>> { data.iter().map(|d| vec![f64::NAN; d.len()]).collect() };
+    for (li, conv) in layouts.iter().enumerate() {
+        // EMA: per-lane parameters and inputs.
+        let params: Vec<Ema> = (0..7)
+            .map(|k| Ema::new(periods[k]).unwrap().with_convention(conv(k)))
+            .collect();
+        let inputs: Vec<&[f64]> = data.iter().map(|d| &d.close[..]).collect();
+        let mut outs = fresh();
+        let mut refs: Vec<&mut [f64]> = outs.iter_mut().map(|o| &mut o[..]).collect();
+        Ema::compute_many(&params, &inputs, &mut refs).unwrap();
+        for k in 0..7 {
+            let mut one = vec![0.0; data[k].len()];
+            params[k].compute(&data[k].close[..], &mut one).unwrap();
+            assert_bitwise(&format!("EMA layout {li} lane {k}"), &outs[k], &one);
+        }
+
+        // RSI from bar fields.
+        let params: Vec<Rsi> = (0..7)
+            .map(|k| {
+                Rsi::new(periods[k].max(2))
+                    .unwrap()
+                    .with_convention(conv(k))
+            })
+            .collect();
+        let closes: Vec<_> = bars.iter().map(|b| b.closes()).collect();
+        let mut outs = fresh();
+        let mut refs: Vec<&mut [f64]> = outs.iter_mut().map(|o| &mut o[..]).collect();
+        Rsi::compute_many(&params, &closes, &mut refs).unwrap();
+        for k in 0..7 {
+            let mut one = vec![0.0; data[k].len()];
+            params[k].compute(&data[k].close[..], &mut one).unwrap();
+            assert_bitwise(&format!("RSI layout {li} lane {k}"), &outs[k], &one);
+        }
+
+        // ATR over (high, low, close).
+        let params: Vec<Atr> = (0..7)
+            .map(|k| Atr::new(periods[k]).unwrap().with_convention(conv(k)))
+            .collect();
+        let inputs: Vec<(&[f64], &[f64], &[f64])> = data
+            .iter()
+            .map(|d| (&d.high[..], &d.low[..], &d.close[..]))
+            .collect();
+        let mut outs = fresh();
+        let mut refs: Vec<&mut [f64]> = outs.iter_mut().map(|o| &mut o[..]).collect();
+        Atr::compute_many(&params, &inputs, &mut refs).unwrap();
+        for k in 0..7 {
+            let mut one = vec![0.0; data[k].len()];
+            params[k]
+                .compute(
+                    &data[k].high[..],
+                    &data[k].low[..],
+                    &data[k].close[..],
+                    &mut one,
+                )
+                .unwrap();
+            assert_bitwise(&format!("ATR layout {li} lane {k}"), &outs[k], &one);
+        }
+
+        // MACD: several parameter sets over one symbol.
+        let sets = [(12, 26, 9), (5, 35, 5), (26, 12, 1), (3, 10, 4), (8, 17, 9)];
+        let params: Vec<Macd> = sets
+            .iter()
+            .enumerate()
+            .map(|(k, &(f, s, g))| Macd::new(f, s, g).unwrap().with_convention(conv(k)))
+            .collect();
+        let d = &data[4];
+        let n = d.len();
+        let (mut m, mut s, mut h) = (
+            vec![vec![0.0; n]; 5],
+            vec![vec![0.0; n]; 5],
+            vec![vec![0.0; n]; 5],
+        );
+        {
+            let mut mr: Vec<&mut [f64]> = m.iter_mut().map(|o| &mut o[..]).collect();
+            let mut sr: Vec<&mut [f64]> = s.iter_mut().map(|o| &mut o[..]).collect();
+            let mut hr: Vec<&mut [f64]> = h.iter_mut().map(|o| &mut o[..]).collect();
+            Macd::compute_many(&params, &[&d.close[..]], &mut mr, &mut sr, &mut hr).unwrap();
+        }
+        for (k, p) in params.iter().enumerate() {
+            let (mut a, mut b, mut c) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+            p.compute(&d.close[..], &mut a, &mut b, &mut c).unwrap();
+            assert_bitwise(&format!("MACD layout {li} lane {k} line"), &m[k], &a);
+            assert_bitwise(&format!("MACD layout {li} lane {k} signal"), &s[k], &b);
+            assert_bitwise(&format!("MACD layout {li} lane {k} hist"), &h[k], &c);
+        }
+    }
+}
+
+#[test]
+fn many_series_errors() {
+    let x = [1.0, 2.0, 3.0];
+    let ema = Ema::new(2).unwrap();
+    let mut a = [0.0; 3];
+    let mut b = [0.0; 2];
+    let mut none: [&mut [f64]; 0] = [];
+    assert_eq!(
+        Ema::compute_many(&[ema], &[&x[..]], &mut none),
+        Err(IndicatorError::InvalidLanes)
+    );
+    assert_eq!(
+        Ema::compute_many(&[ema, ema, ema], &[&x[..]], &mut [&mut a[..], &mut b[..]]),
+        Err(IndicatorError::InvalidLanes)
+    );
+    assert!(matches!(
+        Ema::compute_many(&[ema], &[&x[..]], &mut [&mut a[..], &mut b[..]]),
+        Err(IndicatorError::LengthMismatch {
+            expected: 3,
+            found: 2
+        })
+    ));
+    let h = [1.0; 2];
+    assert!(
+        Atr::compute_many(
+            &[Atr::new(2).unwrap()],
+            &[(&h[..], &x[..], &x[..])],
+            &mut [&mut a[..]]
+        )
+        .is_err()
+    );
+}

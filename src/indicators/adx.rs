@@ -1,7 +1,7 @@
 //! Average directional index with the directional indicators +DI and −DI.
 
 use super::range::true_range;
-use super::util::{by_segments, ok, period, pf, same_len};
+use super::util::{by_segments, ok3, period, pf, same_len};
 use super::{IndicatorError, Series};
 use crate::Bar;
 
@@ -95,7 +95,7 @@ impl Adx {
                 .zip(low.values_from(start))
                 .zip(close.values_from(start));
             for (k, (((a, p), m), ((h, l), c))) in outs.zip(bars).enumerate() {
-                if !(ok(h) & ok(l) & ok(c)) {
+                if !ok3(h, l, c) {
                     (*a, *p, *m) = (NAN, NAN, NAN);
                     return Some(start + k);
                 }
@@ -238,7 +238,7 @@ impl AdxState {
     /// Feeds the next bar's high, low and close; returns ADX, +DI and −DI (NaN during their
     /// warm-ups or at a gap).
     pub fn update(&mut self, high: f64, low: f64, close: f64) -> AdxValue {
-        if !(ok(high) & ok(low) & ok(close)) {
+        if !ok3(high, low, close) {
             self.reset();
             return NAN3;
         }

@@ -1,7 +1,7 @@
 //! Commodity channel index.
 
 use super::ring::Ring;
-use super::util::{fits, ok, period, pf, same_len};
+use super::util::{fits, ok3, period, pf, same_len};
 use super::{DEFAULT_CAPACITY, IndicatorError, Series};
 use crate::Bar;
 
@@ -94,7 +94,7 @@ impl Cci {
                 .zip(close.values_from(start));
             let mut end = n;
             for (i, (o, ((h, l), c))) in (start..).zip(out[start..].iter_mut().zip(bars)) {
-                if !(ok(h) & ok(l) & ok(c)) {
+                if !ok3(h, l, c) {
                     *o = NAN;
                     end = i;
                     break;
@@ -164,7 +164,7 @@ impl<const N: usize> CciState<N> {
     /// Feeds the next bar's high, low and close; returns the CCI (NaN during warm-up or at a
     /// gap).
     pub fn update(&mut self, high: f64, low: f64, close: f64) -> f64 {
-        if !(ok(high) & ok(low) & ok(close)) {
+        if !ok3(high, low, close) {
             self.reset();
             return NAN;
         }
@@ -180,7 +180,7 @@ impl<const N: usize> CciState<N> {
     /// The value [`update`](Self::update) would return, leaving the state unchanged.
     #[must_use]
     pub fn peek(&self, high: f64, low: f64, close: f64) -> f64 {
-        if !(ok(high) & ok(low) & ok(close)) || self.count + 1 < self.period {
+        if !ok3(high, low, close) || self.count + 1 < self.period {
             return NAN;
         }
         let tp = typical(high, low, close);

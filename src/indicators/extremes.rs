@@ -2,7 +2,7 @@
 
 use super::bands::BandsValue;
 use super::ring::Extreme;
-use super::util::{fits, ok, period, same_len};
+use super::util::{fits, ok, ok2, period, same_len};
 use super::{DEFAULT_CAPACITY, IndicatorError, Series};
 use crate::Bar;
 
@@ -310,7 +310,7 @@ impl<const N: usize> DonchianState<N> {
 
     /// Feeds the next bar's high and low; returns the channel (NaN during warm-up or at a gap).
     pub fn update(&mut self, high: f64, low: f64) -> BandsValue {
-        if !(ok(high) & ok(low)) {
+        if !ok2(high, low) {
             self.reset();
             return NAN3;
         }
@@ -329,7 +329,7 @@ impl<const N: usize> DonchianState<N> {
     /// The value [`update`](Self::update) would return, leaving the state unchanged.
     #[must_use]
     pub fn peek(&self, high: f64, low: f64) -> BandsValue {
-        if !(ok(high) & ok(low)) || self.count + 1 < self.hi.window() as u64 {
+        if !ok2(high, low) || self.count + 1 < self.hi.window() as u64 {
             return NAN3;
         }
         let (u, l) = (self.hi.peek(high), self.lo.peek(low));

@@ -166,16 +166,17 @@ impl<const N: usize> SmaState<N> {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct EmaCore {
     /// TA-Lib: `k`. Pandas: `alpha`.
-    k: f64,
+    pub(crate) k: f64,
     /// Pandas: `1 - alpha`.
-    keep: f64,
+    pub(crate) keep: f64,
     /// Pandas: `(1 - alpha) + alpha`, the normaliser pandas divides by (1.0 in practice).
-    norm: f64,
+    pub(crate) norm: f64,
     sum: f64,
-    prev: f64,
-    period: u64,
-    count: u64,
-    pandas: u64,
+    /// The current average.
+    pub(crate) prev: f64,
+    pub(crate) period: u64,
+    pub(crate) count: u64,
+    pub(crate) pandas: u64,
 }
 
 impl EmaCore {
@@ -230,6 +231,11 @@ impl EmaCore {
     /// Number of leading NaN outputs.
     pub(crate) fn lookback(&self) -> usize {
         self.period as usize - 1
+    }
+
+    /// The period (1 in pandas form).
+    pub(crate) fn period_len(&self) -> u64 {
+        self.period
     }
 
     pub(crate) fn reset(&mut self) {
@@ -437,10 +443,10 @@ impl Ema {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct EmaState {
-    core: EmaCore,
+    pub(crate) core: EmaCore,
     period: u64,
-    convention: u32,
-    identity: u32,
+    pub(crate) convention: u32,
+    pub(crate) identity: u32,
 }
 
 impl EmaState {
@@ -718,10 +724,44 @@ pub struct Tema {
 
 /// A chain of EMAs combined into one output (DEMA, TEMA).
 trait Chain: Copy {
+    /// One step, warm-up included.
     fn step<M: MulAdd>(&mut self, m: M, x: f64) -> f64;
+    /// Number of steps before every EMA of the chain is seeded.
+    fn warm(&self) -> usize;
+    /// Runs the seeded chain over `x` into `out` (equal lengths); the index of the first gap.
+    fn run<M: MulAdd>(
+        &mut self,
+        m: M,
+        x: impl Iterator<Item = f64>,
+        out: &mut [f64],
+    ) -> Option<usize>;
 }
 
 impl Chain for DemaState {
+    fn warm(&self) -> usize {
+        2 * self.e1.lookback() + 1
+    }
+
+    #[inline(always)]
+    fn run<M: MulAdd>(
+        &mut self,
+        m: M,
+        x: impl Iterator<Item = f64>,
+        out: &mut [f64],
+    ) -> Option<usize> {
+        let (k, mut a, mut b) = (self.e1.k, self.e1.prev, self.e2.prev);
+        for (i, (o, v)) in out.iter_mut().zip(x).enumerate() {
+            if !ok(v) {
+                *o = NAN;
+                return Some(i);
+            }
+            a = talib_step(m, a, v, k);
+            b = talib_step(m, b, a, k);
+            *o = 2.0 * a - b;
+        }
+        None
+    }
+
     #[inline(always)]
     fn step<M: MulAdd>(&mut self, m: M, x: f64) -> f64 {
         if self.e1.period == 1 {
@@ -740,6 +780,32 @@ impl Chain for DemaState {
 }
 
 impl Chain for TemaState {
+    fn warm(&self) -> usize {
+        3 * self.e1.lookback() + 1
+    }
+
+    #[inline(always)]
+    fn run<M: MulAdd>(
+        &mut self,
+        m: M,
+        x: impl Iterator<Item = f64>,
+        out: &mut [f64],
+    ) -> Option<usize> {
+        let k = self.e1.k;
+        let (mut a, mut b, mut c) = (self.e1.prev, self.e2.prev, self.e3.prev);
+        for (i, (o, v)) in out.iter_mut().zip(x).enumerate() {
+            if !ok(v) {
+                *o = NAN;
+                return Some(i);
+            }
+            a = talib_step(m, a, v, k);
+            b = talib_step(m, b, a, k);
+            c = talib_step(m, c, b, k);
+            *o = 3.0 * a - 3.0 * b + c;
+        }
+        None
+    }
+
     #[inline(always)]
     fn step<M: MulAdd>(&mut self, m: M, x: f64) -> f64 {
         if self.e1.period == 1 {
@@ -771,19 +837,18 @@ fn chain_segment<M: MulAdd, C: Chain, S: Series>(
     out: &mut [f64],
 ) -> Option<usize> {
     let mut st = fresh;
-    for (k, (o, v)) in out
-        .get_mut(start..)?
-        .iter_mut()
-        .zip(x.values_from(start))
-        .enumerate()
-    {
+    let out = out.get_mut(start..)?;
+    let warm = st.warm().min(out.len());
+    let (head, tail) = out.split_at_mut(warm);
+    let mut it = x.values_from(start);
+    for (k, (o, v)) in head.iter_mut().zip(it.by_ref()).enumerate() {
         if !ok(v) {
             *o = NAN;
             return Some(start + k);
         }
         *o = st.step(m, v);
     }
-    None
+    st.run(m, it, tail).map(|g| start + warm + g)
 }
 
 /// Streaming [`Dema`]: a `#[repr(C)]` `Copy` value.

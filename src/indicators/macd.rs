@@ -1,7 +1,7 @@
 //! MACD: line, signal and histogram.
 
 use super::fma::{Auto, MulAdd, with_fma};
-use super::ma::EmaCore;
+use super::ma::{EmaCore, talib_step};
 use super::util::{by_segments, ok, period, same_len};
 use super::{Convention, IndicatorError, Series};
 
@@ -144,17 +144,43 @@ fn macd_segment<M: MulAdd, S: Series>(
     hist: &mut [f64],
 ) -> Option<usize> {
     let mut st = fresh;
-    let outs = macd
+    let mut outs = macd
         .get_mut(start..)?
         .iter_mut()
         .zip(signal.get_mut(start..)?.iter_mut())
         .zip(hist.get_mut(start..)?.iter_mut());
-    for (k, (((o1, o2), o3), v)) in outs.zip(x.values_from(start)).enumerate() {
+    let mut it = x.values_from(start);
+    let pandas = st.convention == 1;
+    let warm = if pandas { 1 } else { st.lookback() + 1 };
+    for (k, (((o1, o2), o3), v)) in outs.by_ref().zip(it.by_ref()).take(warm).enumerate() {
         if !ok(v) {
             (*o1, *o2, *o3) = (NAN, NAN, NAN);
             return Some(start + k);
         }
         let r = st.step(m, v);
+        (*o1, *o2, *o3) = (r.macd, r.signal, r.hist);
+    }
+    // Every average is seeded: three EMA updates per bar, no bookkeeping.
+    let (kf, ks, kg) = (st.fast.k, st.slow.k, st.signal.k);
+    let (mut f, mut s, mut g) = (st.fast.prev, st.slow.prev, st.signal.prev);
+    for (k, (((o1, o2), o3), v)) in outs.zip(it).enumerate() {
+        if !ok(v) {
+            (*o1, *o2, *o3) = (NAN, NAN, NAN);
+            return Some(start + warm + k);
+        }
+        let r = if pandas {
+            st.step(m, v)
+        } else {
+            s = talib_step(m, s, v, ks);
+            f = talib_step(m, f, v, kf);
+            let line = f - s;
+            g = talib_step(m, g, line, kg);
+            MacdValue {
+                macd: line,
+                signal: g,
+                hist: line - g,
+            }
+        };
         (*o1, *o2, *o3) = (r.macd, r.signal, r.hist);
     }
     None
@@ -164,14 +190,14 @@ fn macd_segment<M: MulAdd, S: Series>(
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct MacdState {
-    fast: EmaCore,
-    slow: EmaCore,
-    signal: EmaCore,
+    pub(crate) fast: EmaCore,
+    pub(crate) slow: EmaCore,
+    pub(crate) signal: EmaCore,
     /// Inputs the fast EMA ignores at the start (TA-Lib alignment).
-    skip: u64,
-    seen: u64,
+    pub(crate) skip: u64,
+    pub(crate) seen: u64,
     periods: [u64; 3],
-    convention: u64,
+    pub(crate) convention: u64,
 }
 
 impl MacdState {
@@ -194,6 +220,11 @@ impl MacdState {
                 Convention::TaLib
             },
         }
+    }
+
+    /// Bars before the three lines are defined (TA-Lib convention).
+    fn lookback(&self) -> usize {
+        (self.skip + self.fast.period_len() - 1 + self.signal.period_len() - 1) as usize
     }
 
     /// Forgets all history.

@@ -2,7 +2,7 @@
 
 use super::fma::{Auto, MulAdd, with_fma};
 use super::ma::pandas_step;
-use super::util::{by_segments, ok, period, pf, same_len};
+use super::util::{by_segments, ok3, period, pf, same_len};
 use super::{Convention, IndicatorError, Series};
 use crate::Bar;
 
@@ -55,7 +55,7 @@ impl TrueRange {
                 .zip(low.values_from(start))
                 .zip(close.values_from(start));
             for (k, (o, ((h, l), c))) in out.iter_mut().zip(bars).enumerate() {
-                if !(ok(h) & ok(l) & ok(c)) {
+                if !ok3(h, l, c) {
                     *o = NAN;
                     return Some(start + k);
                 }
@@ -101,7 +101,7 @@ impl TrueRangeState {
     /// or at a gap).
     pub fn update(&mut self, high: f64, low: f64, close: f64) -> f64 {
         let out = self.peek(high, low, close);
-        if !(ok(high) & ok(low) & ok(close)) {
+        if !ok3(high, low, close) {
             self.reset();
             return NAN;
         }
@@ -113,7 +113,7 @@ impl TrueRangeState {
     /// The value [`update`](Self::update) would return, leaving the state unchanged.
     #[must_use]
     pub fn peek(&self, high: f64, low: f64, close: f64) -> f64 {
-        if !(ok(high) & ok(low) & ok(close)) || self.primed == 0 {
+        if !ok3(high, low, close) || self.primed == 0 {
             return NAN;
         }
         true_range(high, low, self.prev_close)
@@ -208,7 +208,7 @@ impl Atr {
             };
             let (head, tail) = out.split_at_mut(warm);
             for (k, (o, ((h, l), c))) in head.iter_mut().zip(bars.by_ref()).enumerate() {
-                if !(ok(h) & ok(l) & ok(c)) {
+                if !ok3(h, l, c) {
                     *o = NAN;
                     return Some(start + k);
                 }
@@ -218,7 +218,7 @@ impl Atr {
                 return with_fma!(atr_tail(st, bars, start + warm, tail));
             } else {
                 for (k, (o, ((h, l), c))) in tail.iter_mut().zip(bars).enumerate() {
-                    if !(ok(h) & ok(l) & ok(c)) {
+                    if !ok3(h, l, c) {
                         *o = NAN;
                         return Some(start + warm + k);
                     }
@@ -267,7 +267,7 @@ fn atr_tail<M: MulAdd>(
     let (mut atr, mut pc) = (st.atr, st.prev_close);
     let (w, r) = wilder_weights(st.period as usize);
     for (k, (o, ((h, l), c))) in tail.iter_mut().zip(bars).enumerate() {
-        if !(ok(h) & ok(l) & ok(c)) {
+        if !ok3(h, l, c) {
             *o = NAN;
             return Some(at + k);
         }
@@ -282,15 +282,15 @@ fn atr_tail<M: MulAdd>(
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct AtrState {
-    atr: f64,
-    prev_close: f64,
-    alpha: f64,
-    keep: f64,
-    norm: f64,
-    period: u64,
+    pub(crate) atr: f64,
+    pub(crate) prev_close: f64,
+    pub(crate) alpha: f64,
+    pub(crate) keep: f64,
+    pub(crate) norm: f64,
+    pub(crate) period: u64,
     /// Bars seen since the last reset, saturating at `period + 1`.
-    count: u64,
-    convention: u64,
+    pub(crate) count: u64,
+    pub(crate) convention: u64,
 }
 
 impl AtrState {
@@ -357,7 +357,7 @@ impl AtrState {
     /// Feeds the next bar's high, low and close; returns the ATR (NaN during warm-up or at a
     /// gap).
     pub fn update(&mut self, high: f64, low: f64, close: f64) -> f64 {
-        if !(ok(high) & ok(low) & ok(close)) {
+        if !ok3(high, low, close) {
             self.reset();
             return NAN;
         }

@@ -160,16 +160,16 @@ pub(crate) fn pandas_rsi(gain: f64, loss: f64) -> f64 {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct RsiState {
-    gain: f64,
-    loss: f64,
-    prev: f64,
-    alpha: f64,
-    keep: f64,
-    norm: f64,
-    period: u64,
+    pub(crate) gain: f64,
+    pub(crate) loss: f64,
+    pub(crate) prev: f64,
+    pub(crate) alpha: f64,
+    pub(crate) keep: f64,
+    pub(crate) norm: f64,
+    pub(crate) period: u64,
     /// Values seen since the last reset, saturating at `period + 1`.
-    count: u64,
-    convention: u64,
+    pub(crate) count: u64,
+    pub(crate) convention: u64,
 }
 
 impl RsiState {

@@ -3,7 +3,7 @@
 use super::extremes::rolling_extreme;
 use super::ma::{Sma, SmaState};
 use super::ring::Extreme;
-use super::util::{fits, ok, period, same_len};
+use super::util::{fits, ok3, period, same_len};
 use super::{DEFAULT_CAPACITY, IndicatorError, Series};
 use crate::Bar;
 
@@ -17,7 +17,7 @@ fn first_gap3<H: Series, L: Series, C: Series>(h: H, l: L, c: C, start: usize) -
         .zip(c.values_from(start));
     start
         + bars
-            .position(|((h, l), c)| !(ok(h) & ok(l) & ok(c)))
+            .position(|((h, l), c)| !ok3(h, l, c))
             .unwrap_or(h.len().saturating_sub(start))
 }
 
@@ -199,7 +199,7 @@ impl<const N: usize> StochState<N> {
     /// Feeds the next bar's high, low and close; returns slow %K and %D (NaN during warm-up
     /// or at a gap).
     pub fn update(&mut self, high: f64, low: f64, close: f64) -> StochValue {
-        if !(ok(high) & ok(low) & ok(close)) {
+        if !ok3(high, low, close) {
             self.reset();
             return NAN2;
         }
@@ -220,7 +220,7 @@ impl<const N: usize> StochState<N> {
     /// The value [`update`](Self::update) would return, leaving the state unchanged.
     #[must_use]
     pub fn peek(&self, high: f64, low: f64, close: f64) -> StochValue {
-        if !(ok(high) & ok(low) & ok(close))
+        if !ok3(high, low, close)
             || self.count < self.lookback
             || self.count + 1 < self.hi.window() as u64
         {
@@ -355,7 +355,7 @@ impl<const N: usize> WillRState<N> {
 
     /// Feeds the next bar's high, low and close; returns %R (NaN during warm-up or at a gap).
     pub fn update(&mut self, high: f64, low: f64, close: f64) -> f64 {
-        if !(ok(high) & ok(low) & ok(close)) {
+        if !ok3(high, low, close) {
             self.reset();
             return NAN;
         }
@@ -370,7 +370,7 @@ impl<const N: usize> WillRState<N> {
     /// The value [`update`](Self::update) would return, leaving the state unchanged.
     #[must_use]
     pub fn peek(&self, high: f64, low: f64, close: f64) -> f64 {
-        if !(ok(high) & ok(low) & ok(close)) || self.count + 1 < self.hi.window() as u64 {
+        if !ok3(high, low, close) || self.count + 1 < self.hi.window() as u64 {
             return NAN;
         }
         will_r(close, self.hi.peek(high), self.lo.peek(low))

@@ -57,6 +57,25 @@ pub(crate) fn ok(x: f64) -> bool {
     x.is_finite()
 }
 
+/// True when both values are finite: one test on their sum in the common case, the exact
+/// per-value test only when the sum is not finite (a gap, or an overflowing sum).
+#[inline(always)]
+pub(crate) fn ok2(a: f64, b: f64) -> bool {
+    (a + b).is_finite() || (ok(a) & ok(b))
+}
+
+/// [`ok2`] for three values.
+#[inline(always)]
+pub(crate) fn ok3(a: f64, b: f64, c: f64) -> bool {
+    (a + b + c).is_finite() || (ok(a) & ok(b) & ok(c))
+}
+
+/// [`ok2`] for four values.
+#[inline(always)]
+pub(crate) fn ok4(a: f64, b: f64, c: f64, d: f64) -> bool {
+    (a + b + c + d).is_finite() || (ok(a) & ok(b) & ok(c) & ok(d))
+}
+
 /// Runs `segment(start)` over gap-free runs: `segment` computes outputs from `start` on, as if
 /// the series began there, and stops at the first gap, returning its index (having written NaN
 /// there), or `None` at the end. The next run starts right after the gap.

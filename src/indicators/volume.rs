@@ -2,7 +2,7 @@
 
 use super::cci::typical;
 use super::ring::Ring;
-use super::util::{by_segments, fits, ok, period, same_len};
+use super::util::{by_segments, fits, ok2, ok4, period, same_len};
 use super::{DEFAULT_CAPACITY, IndicatorError, Series, Stamps};
 use crate::Bar;
 
@@ -16,16 +16,13 @@ const NAN: f64 = f64::NAN;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Obv;
 
-/// One OBV step: the signed volume added for `c` after `prev`.
+/// One OBV step: the volume added on an up-close, subtracted on a down-close (selects, not
+/// branches: the direction of a close is unpredictable).
 #[inline(always)]
 fn obv_step(obv: f64, c: f64, prev: f64, v: f64) -> f64 {
-    if c > prev {
-        obv + v
-    } else if c < prev {
-        obv - v
-    } else {
-        obv
-    }
+    let (up, down) = (obv + v, obv - v);
+    let r = if c > prev { up } else { obv };
+    if c < prev { down } else { r }
 }
 
 impl Obv {
@@ -50,14 +47,14 @@ impl Obv {
             let mut bars = close.values_from(start).zip(volume.values_from(start));
             let (c0, v0) = bars.next()?;
             let (first, rest) = out.split_first_mut()?;
-            if !(ok(c0) & ok(v0)) {
+            if !ok2(c0, v0) {
                 *first = NAN;
                 return Some(start);
             }
             *first = v0;
             let (mut obv, mut prev) = (v0, c0);
             for (k, (o, (c, v))) in rest.iter_mut().zip(bars).enumerate() {
-                if !(ok(c) & ok(v)) {
+                if !ok2(c, v) {
                     *o = NAN;
                     return Some(start + 1 + k);
                 }
@@ -105,7 +102,7 @@ impl ObvState {
 
     /// Feeds the next bar's close and volume; returns the OBV (NaN at a gap).
     pub fn update(&mut self, close: f64, volume: f64) -> f64 {
-        if !(ok(close) & ok(volume)) {
+        if !ok2(close, volume) {
             self.reset();
             return NAN;
         }
@@ -118,7 +115,7 @@ impl ObvState {
     /// The value [`update`](Self::update) would return, leaving the state unchanged.
     #[must_use]
     pub fn peek(&self, close: f64, volume: f64) -> f64 {
-        if !(ok(close) & ok(volume)) {
+        if !ok2(close, volume) {
             return NAN;
         }
         if self.primed == 0 {
@@ -270,7 +267,7 @@ impl Mfi {
             let (h0, l0, c0, v0) = lead.next()?;
             let (first, rest) = out.split_first_mut()?;
             *first = NAN;
-            if !(ok(h0) & ok(l0) & ok(c0) & ok(v0)) {
+            if !ok4(h0, l0, c0, v0) {
                 return Some(start);
             }
             let mut core = MfiCore::new(typical(h0, l0, c0));
@@ -279,7 +276,7 @@ impl Mfi {
             let mut trail_core =
                 MfiCore::new(trail.next().map_or(NAN, |(h, l, c, _)| typical(h, l, c)));
             for (k, (o, (h, l, c, v))) in rest.iter_mut().zip(lead).enumerate() {
-                if !(ok(h) & ok(l) & ok(c) & ok(v)) {
+                if !ok4(h, l, c, v) {
                     *o = NAN;
                     return Some(start + 1 + k);
                 }
@@ -355,7 +352,7 @@ impl<const N: usize> MfiState<N> {
 
     /// Feeds the next bar; returns the MFI (NaN during warm-up or at a gap).
     pub fn update(&mut self, high: f64, low: f64, close: f64, volume: f64) -> f64 {
-        if !(ok(high) & ok(low) & ok(close) & ok(volume)) {
+        if !ok4(high, low, close, volume) {
             self.reset();
             return NAN;
         }
@@ -385,7 +382,7 @@ impl<const N: usize> MfiState<N> {
     /// The value [`update`](Self::update) would return, leaving the state unchanged.
     #[must_use]
     pub fn peek(&self, high: f64, low: f64, close: f64, volume: f64) -> f64 {
-        if !(ok(high) & ok(low) & ok(close) & ok(volume)) || self.count < self.period {
+        if !ok4(high, low, close, volume) || self.count < self.period {
             return NAN;
         }
         let mut core = self.core;
@@ -529,7 +526,7 @@ impl VwapState {
     /// Feeds the next bar (timestamp in epoch ms); returns the VWAP since the start of its UTC
     /// day (NaN at a gap or while the day's volume is 0).
     pub fn update(&mut self, ts: u64, high: f64, low: f64, close: f64, volume: f64) -> f64 {
-        if !(ok(high) & ok(low) & ok(close) & ok(volume)) {
+        if !ok4(high, low, close, volume) {
             self.reset();
             return NAN;
         }
@@ -541,7 +538,7 @@ impl VwapState {
     /// The value [`update`](Self::update) would return, leaving the state unchanged.
     #[must_use]
     pub fn peek(&self, ts: u64, high: f64, low: f64, close: f64, volume: f64) -> f64 {
-        if !(ok(high) & ok(low) & ok(close) & ok(volume)) {
+        if !ok4(high, low, close, volume) {
             return NAN;
         }
         let (pv, vol, _) = self.next(ts, high, low, close, volume);
