@@ -188,6 +188,7 @@ fn parity_data() -> Vec<Data> {
         Data::walk("w3", 14, 1500, 1e3, 0.01),
         Data::walk("w5", 15, 1500, 1e5, 0.001),
         Data::jumpy("jump", 16, 3000),
+        Data::walk("long", 17, 9000, 30.0, 0.003),
     ]
 }
 
@@ -1438,4 +1439,48 @@ fn many_series_errors() {
         )
         .is_err()
     );
+}
+
+/// Rolling extremes over long runs (several kernel chunks, windows longer than a chunk) against
+/// a direct scan and the streaming state.
+#[test]
+fn long_rolling_extremes_match_a_direct_scan() {
+    let d = Data::walk("longext", 71, 20_000, 5.0, 0.01).with_gaps(&[7000, 15_000]);
+    for p in [2, 5, 20, 100, 3000, 5000] {
+        let mut hi = vec![0.0; d.len()];
+        let mut lo = vec![0.0; d.len()];
+        Max::new(p).unwrap().compute(&d.close[..], &mut hi).unwrap();
+        Min::new(p).unwrap().compute(&d.close[..], &mut lo).unwrap();
+        let mut st_hi = Max::new(p).unwrap().stream::<8192>().unwrap();
+        let mut st_lo = Min::new(p).unwrap().stream::<8192>().unwrap();
+        let mut since = 0;
+        for i in 0..d.len() {
+            let x = d.close[i];
+            let (sh, sl) = (st_hi.update(x), st_lo.update(x));
+            since = if x.is_finite() { since + 1 } else { 0 };
+            let (want_hi, want_lo) = if since >= p {
+                let w = &d.close[i + 1 - p..=i];
+                (
+                    w.iter().copied().fold(f64::MIN, f64::max),
+                    w.iter().copied().fold(f64::MAX, f64::min),
+                )
+            } else {
+                (f64::NAN, f64::NAN)
+            };
+            assert!(
+                same_bits(hi[i], want_hi),
+                "MAX({p}) at {i}: {} vs {want_hi}",
+                hi[i]
+            );
+            assert!(
+                same_bits(lo[i], want_lo),
+                "MIN({p}) at {i}: {} vs {want_lo}",
+                lo[i]
+            );
+            assert!(
+                same_bits(sh, want_hi) && same_bits(sl, want_lo),
+                "streaming ({p}) at {i}"
+            );
+        }
+    }
 }

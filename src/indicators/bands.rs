@@ -13,7 +13,8 @@ const NAN: f64 = f64::NAN;
 /// Computed as TA-Lib (0.6 and later) does, bit for bit: running sums of the deviations from a
 /// reference value (the window's first value, later its mean), `var = mean(d²) − mean(d)²`,
 /// with the reference and the sums rebuilt from the window every `32·period` bars or as soon as
-/// cancellation threatens (see [`Shifted`]).
+/// cancellation threatens (the variance below `1e-6` of the mean squared deviation, or the value
+/// leaving the window dominating the sum); a rebuilt variance below `1e-12` of it is 0.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Stddev {
     period: usize,

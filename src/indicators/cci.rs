@@ -25,19 +25,23 @@ pub struct Cci {
     period: usize,
 }
 
-/// CCI of the current typical price `tp` given the window's values in slot order (TA-Lib 0.6:
-/// 0 when `|tp − mean|` or the mean deviation is within `1e-14·|mean|`, or when
-/// `0.015·deviation` is 0).
+/// CCI of the current typical price `tp` given the window's values in slot order, as up to
+/// three consecutive pieces (TA-Lib 0.6: 0 when `|tp − mean|` or the mean deviation is within
+/// `1e-14·|mean|`, or when `0.015·deviation` is 0).
 #[inline]
-fn cci_of(tp: f64, slots: impl Iterator<Item = f64> + Clone, p: usize) -> f64 {
+fn cci_of(tp: f64, parts: [&[f64]; 3], p: usize) -> f64 {
     let mut s = 0.0;
-    for v in slots.clone() {
-        s += v;
+    for part in parts {
+        for &v in part {
+            s += v;
+        }
     }
     let avg = s / pf(p);
     let mut dev = 0.0;
-    for v in slots {
-        dev += (v - avg).abs();
+    for part in parts {
+        for &v in part {
+            dev += (v - avg).abs();
+        }
     }
     let r = tp - avg;
     let tiny = avg.abs() * 1e-14;
@@ -109,8 +113,7 @@ impl Cci {
                 let r = (t + 1) % p;
                 let split = (p - r) % p;
                 let (before, from0) = w.split_at(split);
-                let v = cci_of(w[p - 1], from0.iter().chain(before).copied(), p);
-                seg[t] = v;
+                seg[t] = cci_of(w[p - 1], [from0, before, &[]], p);
             }
             for o in seg.iter_mut().take(p - 1) {
                 *o = NAN;
@@ -174,7 +177,7 @@ impl<const N: usize> CciState<N> {
             self.count += 1;
             return NAN;
         }
-        cci_of(tp, self.ring.slots().iter().copied(), self.period as usize)
+        cci_of(tp, [self.ring.slots(), &[], &[]], self.period as usize)
     }
 
     /// The value [`update`](Self::update) would return, leaving the state unchanged.
@@ -184,14 +187,15 @@ impl<const N: usize> CciState<N> {
             return NAN;
         }
         let tp = typical(high, low, close);
-        let head = self.ring.head();
-        let slots = self
-            .ring
-            .slots()
-            .iter()
-            .enumerate()
-            .map(move |(j, &v)| if j == head { tp } else { v });
-        cci_of(tp, slots, self.period as usize)
+        let slots = self.ring.slots();
+        let head = self.ring.head().min(slots.len().saturating_sub(1));
+        let (before, rest) = slots.split_at(head);
+        let after = rest.get(1..).unwrap_or(&[]);
+        cci_of(
+            tp,
+            [before, core::slice::from_ref(&tp), after],
+            self.period as usize,
+        )
     }
 
     /// [`update`](Self::update) with a bar's fields.

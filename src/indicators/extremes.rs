@@ -28,10 +28,14 @@ pub(crate) fn first_gap<S: Series>(x: S, start: usize) -> usize {
             .unwrap_or(x.len() - start.min(x.len()))
 }
 
+/// Outputs per chunk of the rolling-extreme kernel (both passes of a chunk stay in cache).
+const CHUNK: usize = 4096;
+
 /// Rolling extreme (`MAX`: maximum) of `p` values over the gap-free run `x[start..end]`, written
 /// to `out[start..end]` with NaN for the first `p − 1` positions. O(1) per value whatever `p`
-/// (van Herk / Gil–Werman: block prefix extremes forward, suffix extremes backward), using only
-/// `out` as scratch. Zero results are `+0.0`.
+/// (van Herk / Gil–Werman: blocks of `p` values, prefix extremes forward, suffix extremes
+/// backward), using only `out` as scratch, chunk by chunk so that both passes hit the cache.
+/// Zero results are `+0.0`.
 pub(crate) fn rolling_extreme<S: Series, const MAX: bool>(
     x: S,
     p: usize,
@@ -39,42 +43,71 @@ pub(crate) fn rolling_extreme<S: Series, const MAX: bool>(
     end: usize,
     out: &mut [f64],
 ) {
-    let Some(out) = out.get_mut(start..end) else {
+    let Some(seg) = out.get_mut(start..end) else {
         return;
     };
-    let len = out.len();
+    let len = seg.len();
     if len == 0 || p == 0 {
         return;
     }
-    // Forward: prefix extreme within each block of `p` values.
-    let mut g = 0.0;
-    let mut k = 0;
-    for (o, v) in out.iter_mut().zip(x.values_from(start)) {
+    let chunk = CHUNK.max(2 * p);
+    let mut a = 0;
+    while a < len {
+        let b = (a + chunk).min(len);
+        extreme_chunk::<S, MAX>(x, p, start, a, b, seg);
+        a = b;
+    }
+    for o in seg.iter_mut().take(p - 1) {
+        *o = NAN;
+    }
+}
+
+/// The window extremes ending at `seg[a..b]` (indices relative to the run starting at input
+/// `start`; blocks of `p` start at multiples of `p`).
+#[inline]
+fn extreme_chunk<S: Series, const MAX: bool>(
+    x: S,
+    p: usize,
+    start: usize,
+    a: usize,
+    b: usize,
+    seg: &mut [f64],
+) {
+    let lo = a.max(p - 1);
+    if lo >= b {
+        return;
+    }
+    // Forward: prefix extremes from the start of `lo`'s block.
+    let bs = lo - lo % p;
+    let (mut g, mut k) = (0.0, 0);
+    for (i, v) in (bs..b).zip(x.values_from(start + bs)) {
         g = if k == 0 { v } else { pick::<MAX>(g, v) };
-        *o = g;
         k += 1;
         if k == p {
             k = 0;
         }
+        if i >= lo
+            && let Some(o) = seg.get_mut(i)
+        {
+            *o = g;
+        }
     }
-    // Backward: suffix extreme h(j) of j's block, combined with the prefix at j + p − 1.
-    let mut h = 0.0;
-    let mut k = (len - 1) % p;
-    let mut first = true;
-    for (j, v) in x.values_from(start).take(len).enumerate().rev() {
-        h = if first || k == p - 1 {
-            v
-        } else {
-            pick::<MAX>(h, v)
-        };
-        first = false;
-        if let Some(o) = out.get_mut(j + p - 1) {
+    // Backward: suffix extremes h(j) of each window start's block, from the block end of the
+    // last window start, combined with the prefix extreme at j + p − 1.
+    let (j_lo, j_hi) = (lo + 1 - p, b - p);
+    let e = j_hi - j_hi % p + p - 1;
+    let (mut h, mut k) = (0.0, p - 1);
+    for (j, v) in (j_lo..e + 1)
+        .zip(x.values_from(start + j_lo).take(e + 1 - j_lo))
+        .rev()
+    {
+        h = if k == p - 1 { v } else { pick::<MAX>(h, v) };
+        k = if k == 0 { p - 1 } else { k - 1 };
+        if j <= j_hi
+            && let Some(o) = seg.get_mut(j + p - 1)
+        {
             *o = pick::<MAX>(h, *o) + 0.0;
         }
-        k = if k == 0 { p - 1 } else { k - 1 };
-    }
-    for o in out.iter_mut().take(p - 1) {
-        *o = NAN;
     }
 }
 

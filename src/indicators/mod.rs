@@ -1,33 +1,49 @@
-//! Technical indicators over bar series: batch kernels writing into caller slices, O(1)-update
-//! streaming states, and a many-series path that runs four series in SIMD lanes.
+//! Technical indicators over bar series: batch kernels writing into caller slices, streaming
+//! states that can be saved and restored, and a many-series path that advances four series in
+//! SIMD lanes.
 //!
 //! Everything here is `no_std` and allocation-free.
 //!
 //! # Shape of the API
 //!
 //! Each indicator is a small parameter value (`Sma`, `Rsi`, `Macd`, ...) built by a validating
-//! constructor. It offers:
+//! constructor (TA-Lib's parameter ranges; periods up to [`MAX_PERIOD`]). It offers:
 //!
 //! * `lookback()`: how many leading outputs are NaN (TA-Lib's lookback, unstable period 0);
 //! * `compute(inputs.., out..)`: the batch kernel. Inputs are any [`Series`]: a `&[f64]` column
-//!   or one field of a `&[Bar]` (see [`BarColumns`]). Every output slice has the input's length;
-//!   its first `lookback()` entries are NaN. Mismatched lengths return
-//!   [`IndicatorError::LengthMismatch`]; nothing panics;
-//! * `stream::<N>()` (or the state's `new`): a streaming state, a plain `#[repr(C)]` `Copy` value
-//!   with `update(input) -> output` and `peek(input) -> output`. Rolling-window states keep their
-//!   window inline, with room for `N` values ([`DEFAULT_CAPACITY`] unless chosen); a period above
-//!   `N` is [`IndicatorError::WindowTooLarge`]. Batch and streaming give bitwise identical numbers,
-//!   and a state copied away mid-series and restored continues bitwise identically.
+//!   or one field of a `&[Bar]` read in place (`bars.closes()`, `bars.highs()`, ... from
+//!   [`BarColumns`]). Every output slice has the input's length; its first `lookback()` entries
+//!   are NaN. Mismatched lengths return [`IndicatorError::LengthMismatch`]; nothing panics;
+//! * `stream()` (`stream::<N>()` for windowed indicators): a streaming state, a plain
+//!   `#[repr(C)]` `Copy` value of integers and floats, with `update(input) -> output`,
+//!   `peek(input) -> output` (the value a still-forming bar would give, state unchanged) and
+//!   `reset()`. Rolling-window states keep their window inline with room for `N` values
+//!   ([`DEFAULT_CAPACITY`] when not chosen); a window above `N` is
+//!   [`IndicatorError::WindowTooLarge`]. Updates are O(1), amortised O(1) for rolling extremes
+//!   and the periodic rebuilds of WMA and STDDEV/BBANDS, O(period) for CCI (the mean absolute
+//!   deviation has no sliding form). Batch and streaming give bitwise identical numbers, and a
+//!   state copied away mid-series and restored later continues bitwise identically;
+//! * for EMA, RSI, ATR and MACD, `compute_many`: many series at once, four per SIMD pass (see
+//!   [`LANES`]); each lane is bitwise identical to `compute` on its own.
 //!
 //! # Conventions
 //!
-//! [`Convention::TaLib`] (the default) reproduces TA-Lib's arithmetic operation by operation:
-//! SMA-seeded EMAs, Wilder smoothing seeded with a simple average for RSI/ATR/ADX, running sums
-//! updated in TA-Lib's order (so even its rounding drift is reproduced), TA-Lib's parameter ranges
-//! and lookbacks. [`Convention::Pandas`] (EMA, RSI, ATR, MACD) reproduces the legacy pipeline's
-//! pandas formulas bit for bit: `ewm(span=p, adjust=False)` for EMA/MACD and
-//! `ewm(com=p-1, adjust=False)` for the Wilder averages of RSI/ATR, seeded with the first value
-//! and defined from the first bar (lookback 0).
+//! [`Convention::TaLib`] (the default) reproduces TA-Lib's current C library (0.6, the one the
+//! `ta-lib` Python package 0.8 bundles) operation by operation, so results are bit-identical to
+//! it: SMA-seeded EMAs updated with a fused multiply-add; Wilder smoothing `(avg·(p−1) + x)/p`
+//! for RSI (as a product with `1/p`) and ADX, and `fma((p−1)/p, atr, tr·(1 − (p−1)/p))` for ATR;
+//! running window sums updated in TA-Lib's order, including WMA's rebuild every `8·p` bars and
+//! the rolling variance's shifted sums and rebuilds (STDDEV, BBANDS); TA-Lib's flatness
+//! thresholds (CCI, STOCH, WILLR, MFI, ADX: relative `1e-14`) and its special cases (period-1
+//! moving averages copy their input, MFI resets its sums after `period` bars without money flow,
+//! WILLR is clamped to `[−100, 0]`). Where the CPU has no FMA instruction a correctly rounded
+//! software `fma` gives the same bits.
+//!
+//! [`Convention::Pandas`] (EMA, RSI, ATR, MACD) reproduces the legacy pipeline's pandas formulas
+//! bit for bit: `ewm(span=p, adjust=False)` for EMA/MACD and `ewm(com=p−1, adjust=False)` for
+//! the Wilder averages of RSI/ATR, seeded with the first value, defined from the first bar
+//! (lookback 0); RSI is `100 − 100/(1 + gain/loss)` with 100 when the average loss is 0, and
+//! the first true range is `high − low`.
 //!
 //! # Gaps: the NaN policy
 //!
@@ -36,10 +52,11 @@
 //! indicator gives on the series that begins right after the last gap (so the first `lookback()`
 //! outputs after a gap are NaN again, recursive averages are re-seeded, OBV and VWAP start
 //! accumulating afresh). Window indicators therefore recover as soon as the gap leaves their
-//! window; nothing stays NaN forever. TA-Lib has no NaN handling (it lets NaN contaminate every
-//! later value of a recursive indicator) and pandas skips NaN inside `ewm`; on gap-free input
-//! both agree with this crate. Finite inputs whose arithmetic overflows follow IEEE-754 like
-//! TA-Lib.
+//! window; nothing stays NaN forever. Fields an indicator does not read are not checked (a NaN
+//! volume does not disturb an SMA of closes). TA-Lib has no NaN handling (NaN contaminates
+//! every later value of its recursive indicators) and pandas skips NaN inside `ewm`; on
+//! gap-free input both agree with this crate. Finite inputs whose arithmetic overflows follow
+//! IEEE-754, as in TA-Lib.
 //!
 //! [`Bar`]: crate::Bar
 

@@ -48,19 +48,22 @@ impl TrueRange {
         same_len(n, close.len())?;
         same_len(n, out.len())?;
         by_segments(n, |start| {
-            let out = out.get_mut(start..)?;
-            let mut prev = NAN;
+            let (first, rest) = out.get_mut(start..)?.split_first_mut()?;
+            *first = NAN;
+            if !ok3(high.at(start), low.at(start), close.at(start)) {
+                return Some(start);
+            }
             let bars = high
-                .values_from(start)
-                .zip(low.values_from(start))
+                .values_from(start + 1)
+                .zip(low.values_from(start + 1))
+                .zip(close.values_from(start + 1))
                 .zip(close.values_from(start));
-            for (k, (o, ((h, l), c))) in out.iter_mut().zip(bars).enumerate() {
+            for (k, (o, (((h, l), c), pc))) in rest.iter_mut().zip(bars).enumerate() {
                 if !ok3(h, l, c) {
                     *o = NAN;
-                    return Some(start + k);
+                    return Some(start + 1 + k);
                 }
-                *o = if k == 0 { NAN } else { true_range(h, l, prev) };
-                prev = c;
+                *o = true_range(h, l, pc);
             }
             None
         });
