@@ -120,6 +120,11 @@ impl<const F: u8> DoubleEndedIterator for FieldIter<'_, F> {
     fn next_back(&mut self) -> Option<f64> {
         self.inner.next_back().map(pick::<F>)
     }
+
+    #[inline]
+    fn nth_back(&mut self, n: usize) -> Option<f64> {
+        self.inner.nth_back(n).map(pick::<F>)
+    }
 }
 
 impl<const F: u8> ExactSizeIterator for FieldIter<'_, F> {}
