@@ -548,9 +548,10 @@ impl Wma {
     }
 }
 
-/// The WMA divisor `p (p + 1) / 2`.
+/// The WMA divisor `p (p + 1) / 2` (exact in `f64`, and free of integer overflow on 32-bit
+/// targets).
 fn wma_divider(p: usize) -> f64 {
-    pf(p * (p + 1) / 2)
+    pf(p) * pf(p + 1) * 0.5
 }
 
 /// The two sums of a full window, from scratch: `(plain, weighted)`.

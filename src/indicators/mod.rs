@@ -149,8 +149,8 @@ pub enum IndicatorError {
         /// The state's capacity.
         capacity: usize,
     },
-    /// The many-series call got no series, more series than outputs, or lanes of different
-    /// parameters where one set is required.
+    /// A many-series call got no output lanes, output groups of different sizes, or a number
+    /// of parameter sets or inputs that is neither 1 nor the number of lanes.
     InvalidLanes,
 }
 
