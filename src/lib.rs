@@ -18,6 +18,7 @@ pub mod engine;
 pub mod error;
 #[cfg(feature = "std")]
 pub mod ffi;
+pub mod indicators;
 #[cfg(feature = "std")]
 pub mod io;
 pub mod pyfloat;
