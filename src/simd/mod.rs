@@ -35,11 +35,13 @@
 //!
 //! **`sum_volume_kahan`** is bit-identical to pandas' Cython `group_sum`: starting from
 //! `s = c = 0.0`, for each non-NaN `v`: `y = v - c; t = s + y; c = (t - s) - y; s = t`, and
-//! `c` is reset to `0.0` when it becomes NaN (which happens around infinities). That is the
-//! sum behind the pipeline's resampled volumes. Note that pandas 3.1.1 (the version checked)
-//! sums *sorted, NaN-free* groups with NumPy's `add.reduceat` instead, which is not
-//! compensated; the compensated kernel is still what it uses for groups holding a NaN, and
-//! what earlier versions used for every resample.
+//! `c` is reset to `0.0` when it is not finite (around infinities, or when a partial sum
+//! overflows). That is the sum behind the pipeline's resampled volumes. pandas changed the
+//! reset over time: none before 2.1 (an infinite volume made the sum NaN), "when NaN" from
+//! 2.1 (pandas issue 53606), "when not finite" from 3.0 (issue 60303); the last two differ
+//! only when a partial sum overflows. And pandas 3.1 sums *sorted, NaN-free* groups with
+//! NumPy's `add.reduceat` instead, which is not compensated (pull request 65103); the
+//! compensated kernel is still what it uses for groups holding a NaN.
 //!
 //! # Backends
 //!
@@ -413,5 +415,8 @@ mod tests {
         let b = bars(&[0.7, 0.1, f64::NAN, 0.1, f64::NAN, 0.1]);
         assert_eq!(scalar::kahan_sum(&b), 1.0);
         assert_eq!(0.7 + 0.1 + 0.1 + 0.1, 0.9999999999999999);
+        // An overflowing partial sum leaves an infinite compensation, which is reset too.
+        let b = bars(&[f64::MAX, f64::MAX, -f64::MAX, 1.0, f64::NAN, 2.0]);
+        assert_eq!(scalar::kahan_sum(&b), f64::INFINITY);
     }
 }

@@ -120,9 +120,9 @@ pub(crate) fn last_valid(bars: &[Bar], field: Field) -> f64 {
 /// pandas' compensated (Kahan) sum, step by step as its Cython `group_sum` does it.
 ///
 /// The loop is split so that the common step (a non-NaN value whose compensation stays
-/// non-NaN) has no select on the dependency chain `c -> y -> t -> c`: both exceptional cases
-/// leave the inner loop through a branch, and the outer loop redoes that one value with the
-/// full rules. The results are the same as the plain per-value rules.
+/// finite) has no select on the dependency chain `c -> y -> t -> c`: both exceptional cases
+/// leave the inner loop through a branch, and the outer loop finishes that one value with
+/// the full rules. The results are the same as the plain per-value rules.
 #[inline(always)]
 pub(crate) fn kahan_sum(bars: &[Bar]) -> f64 {
     let mut sum = 0.0_f64;
@@ -137,21 +137,21 @@ pub(crate) fn kahan_sum(bars: &[Bar]) -> f64 {
             let y = v - comp;
             let t = sum + y;
             let c = (t - sum) - y;
-            if c.is_nan() {
+            if !c.is_finite() {
                 break;
             }
             comp = c;
             sum = t;
             i += 1;
         }
-        // Slow path for bars[i] (if any): a NaN value, or a compensation that became NaN.
+        // Slow path for bars[i] (if any): a NaN value, or a compensation that is not finite.
         if let Some(bar) = bars.get(i) {
             let v = bar.volume;
             if !v.is_nan() {
                 let y = v - comp;
                 let t = sum + y;
                 comp = (t - sum) - y;
-                if comp.is_nan() {
+                if !comp.is_finite() {
                     comp = 0.0;
                 }
                 sum = t;
@@ -182,7 +182,7 @@ pub(crate) fn fold(bars: &[Bar]) -> Option<Bar> {
             let y = v - comp;
             let t = sum + y;
             let c = (t - sum) - y;
-            if c.is_nan() {
+            if !c.is_finite() {
                 break;
             }
             comp = c;
@@ -196,7 +196,7 @@ pub(crate) fn fold(bars: &[Bar]) -> Option<Bar> {
                 let y = v - comp;
                 let t = sum + y;
                 comp = (t - sum) - y;
-                if comp.is_nan() {
+                if !comp.is_finite() {
                     comp = 0.0;
                 }
                 sum = t;

@@ -1,7 +1,7 @@
 //! AVX2 kernels: four bars per 256-bit vector, two vectors (eight bars) per iteration.
 //!
 //! The fields of consecutive bars are 64 bytes apart. Each vector is built from four scalar
-//! loads; see [`gather4`] for why not `vgatherqpd`.
+//! loads; see [`load4`] for why not `vgatherqpd`.
 
 use super::super::scalar::{SUM_LANES, combine_sums, nan_to_zero, step_max, step_min};
 use super::super::{Backend, Field, Kernels, finish_max, finish_min};
@@ -58,13 +58,14 @@ fn sum_volume_avx2(bars: &[Bar]) -> f64 {
 
 /// `field` of bars `FIRST..FIRST + 4` of the chunk, in lanes 0..4.
 ///
-/// Four scalar loads and two inserts: on the AMD cores measured, this beats `vgatherqpd`,
-/// whose micro-coded gather costs more than the loads it replaces.
+/// Four scalar loads and two inserts. On the AMD Zen 3 core measured this beats
+/// `vgatherqpd`, whose micro-coded gather costs more than the loads it replaces (`max_high`
+/// over 256 L1-resident bars: 171 ns with gathers, 44 ns with loads).
 ///
 /// # Safety
 /// The CPU must support AVX2.
 #[inline(always)]
-unsafe fn gather4<const FIRST: usize>(chunk: &[Bar; 8], field: Field) -> __m256d {
+unsafe fn load4<const FIRST: usize>(chunk: &[Bar; 8], field: Field) -> __m256d {
     const { assert!(FIRST + 4 <= 8) };
     let [a, b, c, d] = [0, 1, 2, 3].map(|k| field.get(&chunk[FIRST + k]));
     // SAFETY: the caller guarantees AVX2 (the intrinsic only builds a vector from values).
@@ -87,14 +88,14 @@ unsafe fn raw_extreme<const MAX: bool>(bars: &[Bar], field: Field) -> f64 {
     };
     let (chunks, rest) = bars.as_chunks::<8>();
     let mut lanes = [init; 8];
-    // SAFETY: the caller guarantees AVX2; the gathers read bars of the current chunk and
-    // the stores write the eight-element `lanes` array.
+    // SAFETY: the caller guarantees AVX2; the two stores write lanes[0..4] and lanes[4..8]
+    // of the eight-element `lanes` array.
     unsafe {
         let mut acc0 = _mm256_set1_pd(init);
         let mut acc1 = acc0;
         for chunk in chunks {
-            let a = gather4::<0>(chunk, field);
-            let b = gather4::<4>(chunk, field);
+            let a = load4::<0>(chunk, field);
+            let b = load4::<4>(chunk, field);
             if MAX {
                 acc0 = _mm256_max_pd(a, acc0);
                 acc1 = _mm256_max_pd(b, acc1);
@@ -119,14 +120,14 @@ unsafe fn raw_extreme<const MAX: bool>(bars: &[Bar], field: Field) -> f64 {
 unsafe fn sum(bars: &[Bar], field: Field) -> f64 {
     let (chunks, rest) = bars.as_chunks::<SUM_LANES>();
     let mut lanes = [0.0; SUM_LANES];
-    // SAFETY: the caller guarantees AVX2; the gathers read bars of the current chunk and
-    // the stores write the eight-element `lanes` array.
+    // SAFETY: the caller guarantees AVX2; the two stores write lanes[0..4] and lanes[4..8]
+    // of the eight-element `lanes` array.
     unsafe {
         let mut acc0 = _mm256_setzero_pd();
         let mut acc1 = acc0;
         for chunk in chunks {
-            let a = gather4::<0>(chunk, field);
-            let b = gather4::<4>(chunk, field);
+            let a = load4::<0>(chunk, field);
+            let b = load4::<4>(chunk, field);
             // NaN lanes become +0.0: the ordered compare is all ones where v == v.
             acc0 = _mm256_add_pd(acc0, _mm256_and_pd(a, _mm256_cmp_pd::<_CMP_ORD_Q>(a, a)));
             acc1 = _mm256_add_pd(acc1, _mm256_and_pd(b, _mm256_cmp_pd::<_CMP_ORD_Q>(b, b)));
