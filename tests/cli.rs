@@ -8,11 +8,18 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn ohlcv(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ohlcv")).args(args).output().expect("run ohlcv")
+    Command::new(env!("CARGO_BIN_EXE_ohlcv"))
+        .args(args)
+        .output()
+        .expect("run ohlcv")
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn s(p: &Path) -> &str {
@@ -37,7 +44,11 @@ fn csv_to_binary_to_csv_reproduces_the_bytes() {
     assert_eq!(std::fs::read_to_string(&back).unwrap(), CSV);
     // A bigger generated file too.
     let gen_dir = d.join("gen");
-    assert!(ohlcv(&["generate", s(&gen_dir), "--symbols", "1", "--years", "0.05"]).status.success());
+    assert!(
+        ohlcv(&["generate", s(&gen_dir), "--symbols", "1", "--years", "0.05"])
+            .status
+            .success()
+    );
     let src = gen_dir.join("aggregate/1m/SYM00.bin");
     let (c, b2) = (d.join("g.csv"), d.join("g.bin"));
     assert!(ohlcv(&["convert", s(&src), s(&c)]).status.success());
@@ -56,8 +67,14 @@ fn inspect_shows_count_range_head_and_tail() {
     assert!(out.contains("bars:    3"), "{out}");
     assert!(out.contains("first:   2005-01-03 00:00:00"), "{out}");
     assert!(out.contains("last:    2005-01-03 00:30:00"), "{out}");
-    assert!(out.contains("2005-01-03 00:00:00,1.35464,1.3556,1.35464,1.35548,7598.0"), "{out}");
-    assert!(!out.contains("00:15:00,"), "head 1 and tail 1 skip the middle row: {out}");
+    assert!(
+        out.contains("2005-01-03 00:00:00,1.35464,1.3556,1.35464,1.35548,7598.0"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("00:15:00,"),
+        "head 1 and tail 1 skip the middle row: {out}"
+    );
 }
 
 #[test]
@@ -81,16 +98,26 @@ fn verify_reports_problems_with_positions_and_fails() {
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("ok   ") && out.contains("FAIL"), "{out}");
-    assert!(out.contains("line 3") && out.contains("timestamp smaller"), "{out}");
+    assert!(
+        out.contains("line 3") && out.contains("timestamp smaller"),
+        "{out}"
+    );
     assert!(out.contains("OHLC not sane"), "{out}");
 
     // A malformed CSV names the line and column.
     let garbage = d.join("garbage.csv");
-    std::fs::write(&garbage, "time,open,high,low,close,volume\n2005-01-03 00:00:00,1.0,x,1,1,1\n").unwrap();
+    std::fs::write(
+        &garbage,
+        "time,open,high,low,close,volume\n2005-01-03 00:00:00,1.0,x,1,1,1\n",
+    )
+    .unwrap();
     let o = ohlcv(&["verify", s(&garbage)]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(out.contains("garbage.csv") && out.contains("line 2") && out.contains("high"), "{out}");
+    assert!(
+        out.contains("garbage.csv") && out.contains("line 2") && out.contains("high"),
+        "{out}"
+    );
 
     // A torn binary file.
     let torn = d.join("torn.bin");
@@ -113,8 +140,19 @@ fn repair_cuts_a_torn_tail_and_says_so() {
 #[test]
 fn resample_runs_the_cascade_and_reports() {
     let d = tmpdir("cli-resample");
-    assert!(ohlcv(&["generate", s(&d), "--symbols", "2", "--years", "0.02"]).status.success());
-    let o = ohlcv(&["resample", s(&d), "--timeframes", "5m,15m", "--durability", "process"]);
+    assert!(
+        ohlcv(&["generate", s(&d), "--symbols", "2", "--years", "0.02"])
+            .status
+            .success()
+    );
+    let o = ohlcv(&[
+        "resample",
+        s(&d),
+        "--timeframes",
+        "5m,15m",
+        "--durability",
+        "process",
+    ]);
     let out = text(&o);
     assert!(o.status.success(), "{out}");
     assert!(out.contains("resampled 2 symbols x 2 timeframes"), "{out}");

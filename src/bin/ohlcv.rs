@@ -514,7 +514,7 @@ fn read_all(path: &Path) -> Result<(Vec<Bar>, Vec<u64>, Format)> {
 
 fn time_text(ts: u64) -> String {
     match format_time(ts) {
-        Some(t) if ts % 1000 == 0 => String::from_utf8_lossy(&t).into_owned(),
+        Some(t) if ts.is_multiple_of(1000) => String::from_utf8_lossy(&t).into_owned(),
         Some(t) => format!("{}.{:03}", String::from_utf8_lossy(&t), ts % 1000),
         None => format!("{ts} ms (beyond year 9999)"),
     }

@@ -87,10 +87,11 @@ impl Layout {
         let mut out = Vec::new();
         for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, "list", e))? {
             let path = entry.map_err(|e| Error::io(&dir, "list", e))?.path();
-            if path.is_file() && path.extension().is_some_and(|e| e == ext) {
-                if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-                    out.push(stem.to_string());
-                }
+            if path.is_file()
+                && path.extension().is_some_and(|e| e == ext)
+                && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+            {
+                out.push(stem.to_string());
             }
         }
         out.sort();

@@ -221,7 +221,7 @@ impl Step<'_> {
                 self.spec.output.display()
             )));
         }
-        if self.spec.format == Format::Binary && self.committed.out_pos % 64 != 0 {
+        if self.spec.format == Format::Binary && !self.committed.out_pos.is_multiple_of(64) {
             return Err(self.mismatch(format!(
                 "out_pos {} is not a multiple of 64",
                 self.committed.out_pos
@@ -244,7 +244,7 @@ impl Step<'_> {
                 self.spec.input.display()
             )));
         }
-        if self.spec.format == Format::Binary && rec.in_pos % 64 != 0 {
+        if self.spec.format == Format::Binary && !rec.in_pos.is_multiple_of(64) {
             let pos = rec.in_pos;
             return Err(self.mismatch(format!("in_pos {pos} is not a multiple of 64")));
         }
@@ -271,7 +271,7 @@ impl Step<'_> {
     fn push(&mut self, rows: &[Bar]) -> Result<Result<(), Unsorted>> {
         let mut done = 0;
         while done < rows.len() {
-            let (consumed, written) = match self.resampler.push(&rows[done..], &mut self.out) {
+            let (consumed, written) = match self.resampler.push(&rows[done..], self.out) {
                 Ok(cw) => cw,
                 Err(ResampleError::Unsorted { .. }) => return Ok(Err(Unsorted)),
                 Err(e) => {
@@ -310,10 +310,10 @@ impl Step<'_> {
             if self.push(chunk)?.is_err() {
                 return Ok(Err(Unsorted));
             }
-            if let Some(first) = self.resampler.forming_first_row() {
-                if first >= pushed_before {
-                    self.forming_offset = Some(offs.get(base + (first - pushed_before) as usize));
-                }
+            if let Some(first) = self.resampler.forming_first_row()
+                && first >= pushed_before
+            {
+                self.forming_offset = Some(offs.get(base + (first - pushed_before) as usize));
             }
             base += chunk.len();
             self.rows_since_commit += chunk.len();
@@ -394,10 +394,10 @@ impl Step<'_> {
         if self.push(rows)?.is_err() {
             return Ok(Err(Unsorted));
         }
-        if let Some(first) = self.resampler.forming_first_row() {
-            if first >= pushed_before {
-                self.forming_offset = Some(offs[(first - pushed_before) as usize]);
-            }
+        if let Some(first) = self.resampler.forming_first_row()
+            && first >= pushed_before
+        {
+            self.forming_offset = Some(offs[(first - pushed_before) as usize]);
         }
         self.commit_sorted()?;
         Ok(Ok(()))
