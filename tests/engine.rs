@@ -325,17 +325,28 @@ fn kill9_at_random_moments_then_final_run_equals_fresh_run() {
     let dir = tmpdir("kill-loop");
     let fx_bars = fx(11, 0.4);
     let cr_bars = crypto_with_dst_overlap(12, 10);
-    for d in [&fresh, &dir] {
-        write_input(d, "FX", &fx_bars, Format::Binary);
-        write_input(d, "CR", &cr_bars, Format::Binary);
-    }
+    write_input(&fresh, "FX", &fx_bars, Format::Binary);
+    write_input(&fresh, "CR", &cr_bars, Format::Binary);
     run(&fresh, &config(Format::Binary, 250_000));
     let want = outputs(&fresh, false);
 
+    // The inputs grow while the engine is killed over and over, as a live pipeline's do: every
+    // few kills another slice is appended (the crypto slice crosses the DST step back).
+    const SLICES: usize = 30;
+    let grow = |k: usize| {
+        let part = |n: usize| n * k.min(SLICES) / SLICES;
+        write_input(&dir, "FX", &fx_bars[..part(fx_bars.len())], Format::Binary);
+        write_input(&dir, "CR", &cr_bars[..part(cr_bars.len())], Format::Binary);
+    };
     let mut rng = Rng(7);
-    let mut kills = 0;
+    let (mut kills, mut slice) = (0, 1);
+    grow(slice);
     let started = std::time::Instant::now();
-    while kills < 300 && started.elapsed() < std::time::Duration::from_secs(60) {
+    while kills < 300 && started.elapsed() < std::time::Duration::from_secs(90) {
+        if kills % 8 == 7 && slice < SLICES {
+            slice += 1;
+            grow(slice);
+        }
         let mut child = std::process::Command::new(exe)
             .args([
                 "resample",
@@ -352,7 +363,7 @@ fn kill9_at_random_moments_then_final_run_equals_fresh_run() {
             ])
             .spawn()
             .unwrap();
-        std::thread::sleep(std::time::Duration::from_micros(rng.below(40_000)));
+        std::thread::sleep(std::time::Duration::from_micros(rng.below(30_000)));
         match child.try_wait().unwrap() {
             Some(status) => assert!(status.success(), "a run failed: {status}"),
             None => {
@@ -362,7 +373,12 @@ fn kill9_at_random_moments_then_final_run_equals_fresh_run() {
         }
         let _ = child.wait();
     }
+    eprintln!(
+        "{kills} kills in {:?}, input grown to {slice}/{SLICES}",
+        started.elapsed()
+    );
     assert!(kills >= 100, "only {kills} kills landed");
+    grow(SLICES);
     let status = std::process::Command::new(exe)
         .args(["resample", dir.to_str().unwrap(), "--quiet"])
         .status()
