@@ -7,15 +7,15 @@
 
 use crate::{Error, ErrorKind, Result};
 use std::any::Any;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::format;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 type Object = Arc<dyn Any + Send + Sync>;
 
-fn registry() -> MutexGuard<'static, HashMap<u64, Object>> {
-    static REGISTRY: OnceLock<Mutex<HashMap<u64, Object>>> = OnceLock::new();
+fn registry() -> MutexGuard<'static, BTreeMap<u64, Object>> {
+    static REGISTRY: OnceLock<Mutex<BTreeMap<u64, Object>>> = OnceLock::new();
     REGISTRY
         .get_or_init(Default::default)
         .lock()
