@@ -99,5 +99,17 @@ step "C++ wrapper test (c++20, ASan+UBSan, .so)" sh -c "$CXX -std=c++20 ${warn[*
 # The example.
 step "C++ example (quickstart)" sh -c "$CXX -std=c++17 ${warn[*]} -Iinclude examples/cpp/quickstart.cpp ${link_so[*]} -o '$out/quickstart' && '$out/quickstart' '$out/quickstart.bin'"
 
+# The pkg-config file, from an install-like prefix, for shared and static linking.
+if command -v pkg-config >/dev/null; then
+    prefix="$out/prefix"
+    mkdir -p "$prefix/lib" "$prefix/include"
+    cp include/ohlcv.h include/ohlcv.hpp "$prefix/include/"
+    cp "$lib/libohlcv.so" "$lib/libohlcv.a" "$prefix/lib/"
+    step "pkg-config file (write-pc.sh)" scripts/write-pc.sh "$prefix" "$out/pc/ohlcv.pc"
+    export PKG_CONFIG_PATH="$out/pc"
+    step "pkg-config: shared" sh -c "$CXX -std=c++17 examples/cpp/quickstart.cpp \$(pkg-config --cflags --libs ohlcv) -Wl,-rpath,'$prefix/lib' -o '$out/pc_so' && '$out/pc_so' '$out/pc_so.bin'"
+    step "pkg-config: static" sh -c "$CXX -std=c++17 examples/cpp/quickstart.cpp \$(pkg-config --cflags ohlcv) \$(pkg-config --variable=libdir ohlcv)/libohlcv.a \$(pkg-config --variable=native_static_libs ohlcv) -o '$out/pc_a' && '$out/pc_a' '$out/pc_a.bin' && ! ldd '$out/pc_a' | grep -q libohlcv"
+fi
+
 echo "C/C++: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
