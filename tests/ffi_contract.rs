@@ -731,16 +731,17 @@ fn resample_and_the_streaming_resampler_match_the_kernel() {
     assert_ne!(&out[..got], &expect[..], "the options changed the result");
 }
 
+/// An exported reduction and the Rust function it wraps.
+type CReduction = unsafe extern "C" fn(*const Bar, usize, *mut f64) -> ohlcv_status;
+type RustReduction = fn(&[Bar]) -> f64;
+
 #[test]
 fn reductions_match_the_rust_kernels() {
     let mut data = bars(333, 13);
     data[5].high = f64::NAN;
     data[0].open = f64::NAN;
     let mut x = 0.0;
-    let cases: [(
-        unsafe extern "C" fn(*const Bar, usize, *mut f64) -> ohlcv_status,
-        fn(&[Bar]) -> f64,
-    ); 6] = [
+    let cases: [(CReduction, RustReduction); 6] = [
         (ohlcv_bars_max_high, ohlcv::simd::max_high),
         (ohlcv_bars_min_low, ohlcv::simd::min_low),
         (ohlcv_bars_first_open, ohlcv::simd::first_open),
