@@ -630,7 +630,7 @@ ohlcv_status ohlcv_reader_bars(const struct ohlcv_reader *reader,
  `out` must be valid for writes of `capacity` bars; `out_offsets` NULL or valid for writes of
  `capacity` values; `out_count` NULL or valid for a write; the buffers must not overlap.
  */
-ohlcv_status ohlcv_reader_read(const struct ohlcv_reader *reader,
+ohlcv_status ohlcv_reader_read(struct ohlcv_reader *reader,
                                struct ohlcv_bar *out,
                                uint64_t *out_offsets,
                                size_t capacity,
@@ -640,15 +640,19 @@ ohlcv_status ohlcv_reader_read(const struct ohlcv_reader *reader,
  Moves the batch position to byte offset `pos`: a record boundary (a multiple of 64 for
  binary; the start of a data row for CSV) or the end of the file.
 
+ Ownership: nothing is allocated; borrowed bars stay valid.
+
  Errors: `INVALID_ARGUMENT` for any other offset (the position is unchanged).
 
  # Safety
  Always safe: `reader` is a token, never dereferenced.
  */
-ohlcv_status ohlcv_reader_seek(const struct ohlcv_reader *reader, uint64_t pos);
+ohlcv_status ohlcv_reader_seek(struct ohlcv_reader *reader, uint64_t pos);
 
 /*
  Writes the batch position (a byte offset) to `*out_pos`.
+
+ Ownership: nothing is allocated; `*out_pos` is the caller's.
 
  # Safety
  `out_pos` must be NULL or valid for a write.
@@ -658,6 +662,8 @@ ohlcv_status ohlcv_reader_tell(const struct ohlcv_reader *reader, uint64_t *out_
 /*
  Writes to `*out_eof` whether the batch position is at the end of the file.
 
+ Ownership: nothing is allocated; `*out_eof` is the caller's.
+
  # Safety
  `out_eof` must be NULL or valid for a write.
  */
@@ -665,6 +671,8 @@ ohlcv_status ohlcv_reader_eof(const struct ohlcv_reader *reader, bool *out_eof);
 
 /*
  Writes the file's format, length and first record offset to `*out`.
+
+ Ownership: nothing is allocated; `*out` is the caller's.
 
  # Safety
  `out` must be NULL or valid for a write.
@@ -754,7 +762,7 @@ ohlcv_status ohlcv_resampler_free(struct ohlcv_resampler *rs);
  `input` must be valid for reads of `input_count` bars, `out` for writes of `capacity` bars;
  `out_consumed` and `out_written` NULL or valid for a write.
  */
-ohlcv_status ohlcv_resampler_push(const struct ohlcv_resampler *rs,
+ohlcv_status ohlcv_resampler_push(struct ohlcv_resampler *rs,
                                   const struct ohlcv_bar *input,
                                   size_t input_count,
                                   struct ohlcv_bar *out,
@@ -784,7 +792,7 @@ ohlcv_status ohlcv_resampler_forming(const struct ohlcv_resampler *rs,
  # Safety
  `out` must be NULL or valid for a 64-byte write; `out_found` NULL or valid for a write.
  */
-ohlcv_status ohlcv_resampler_finish(const struct ohlcv_resampler *rs,
+ohlcv_status ohlcv_resampler_finish(struct ohlcv_resampler *rs,
                                     struct ohlcv_bar *out,
                                     bool *out_found);
 
@@ -814,7 +822,8 @@ ohlcv_status ohlcv_last_error_message(char *buf, size_t len, size_t *out_len);
 const char *ohlcv_version(void);
 
 /*
- The ABI version the library was built with (see `OHLCV_ABI_VERSION`).
+ The ABI version the library was built with (see `OHLCV_ABI_VERSION`): callers compare it
+ with the header's macro at startup. Nothing to free.
  */
 uint32_t ohlcv_abi_version(void);
 
@@ -903,7 +912,7 @@ ohlcv_status ohlcv_writer_close(struct ohlcv_writer *writer);
  # Safety
  `bars` must be valid for reads of `count` bars; `out_pos` NULL or valid for a write.
  */
-ohlcv_status ohlcv_writer_write_at(const struct ohlcv_writer *writer,
+ohlcv_status ohlcv_writer_write_at(struct ohlcv_writer *writer,
                                    uint64_t pos,
                                    const struct ohlcv_bar *bars,
                                    size_t count,
@@ -918,7 +927,7 @@ ohlcv_status ohlcv_writer_write_at(const struct ohlcv_writer *writer,
  # Safety
  `bars` must be valid for reads of `count` bars; `out_pos` NULL or valid for a write.
  */
-ohlcv_status ohlcv_writer_append(const struct ohlcv_writer *writer,
+ohlcv_status ohlcv_writer_append(struct ohlcv_writer *writer,
                                  const struct ohlcv_bar *bars,
                                  size_t count,
                                  uint64_t *out_pos);
@@ -927,35 +936,43 @@ ohlcv_status ohlcv_writer_append(const struct ohlcv_writer *writer,
  Moves the position to the end of the file and writes it to `*out_pos` when `out_pos` is not
  NULL.
 
+ Ownership: nothing is allocated; `*out_pos` is the caller's.
+
  Errors: `INVALID_ARGUMENT` when a CSV file's last row lacks its line end.
 
  # Safety
  `out_pos` must be NULL or valid for a write.
  */
-ohlcv_status ohlcv_writer_seek_end(const struct ohlcv_writer *writer, uint64_t *out_pos);
+ohlcv_status ohlcv_writer_seek_end(struct ohlcv_writer *writer, uint64_t *out_pos);
 
 /*
  Cuts the file to `len` bytes (a record boundary; a length beyond the end changes nothing)
  and moves the position there if it was beyond.
+
+ Ownership: nothing is allocated. Readers of the file must not have it mapped past `len`.
 
  Errors: `INVALID_ARGUMENT` when `len` is not a record boundary.
 
  # Safety
  Always safe: `writer` is a token, never dereferenced.
  */
-ohlcv_status ohlcv_writer_truncate(const struct ohlcv_writer *writer, uint64_t len);
+ohlcv_status ohlcv_writer_truncate(struct ohlcv_writer *writer, uint64_t len);
 
 /*
  Hands buffered rows to the operating system; with `sync`, also makes everything written
  durable (`fdatasync`) before returning.
 
+ Ownership: nothing is allocated.
+
  # Safety
  Always safe: `writer` is a token, never dereferenced.
  */
-ohlcv_status ohlcv_writer_flush(const struct ohlcv_writer *writer, bool sync);
+ohlcv_status ohlcv_writer_flush(struct ohlcv_writer *writer, bool sync);
 
 /*
  Writes the current position (a byte offset) to `*out_pos`.
+
+ Ownership: nothing is allocated; `*out_pos` is the caller's.
 
  # Safety
  `out_pos` must be NULL or valid for a write.
@@ -965,6 +982,8 @@ ohlcv_status ohlcv_writer_tell(const struct ohlcv_writer *writer, uint64_t *out_
 /*
  Writes the file's format, length (including rows not yet handed to the OS) and first record
  offset to `*out`.
+
+ Ownership: nothing is allocated; `*out` is the caller's.
 
  # Safety
  `out` must be NULL or valid for a write.

@@ -110,15 +110,15 @@ fn null_closed_and_wrong_kind_handles_are_bad_handle() {
     assert_eq!(unsafe { ohlcv_reader_tell(null(), &mut pos) }, bad);
     assert!(last_error().contains("NULL"), "{}", last_error());
     assert_eq!(unsafe { ohlcv_reader_eof(null(), &mut eof) }, bad);
-    assert_eq!(unsafe { ohlcv_reader_seek(null(), 0) }, bad);
+    assert_eq!(unsafe { ohlcv_reader_seek(null_mut(), 0) }, bad);
     assert_eq!(
-        unsafe { ohlcv_reader_read(null(), buf.as_mut_ptr(), null_mut(), 4, &mut n) },
+        unsafe { ohlcv_reader_read(null_mut(), buf.as_mut_ptr(), null_mut(), 4, &mut n) },
         bad
     );
     assert_eq!(unsafe { ohlcv_writer_tell(null(), &mut pos) }, bad);
-    assert_eq!(unsafe { ohlcv_writer_flush(null(), true) }, bad);
+    assert_eq!(unsafe { ohlcv_writer_flush(null_mut(), true) }, bad);
     assert_eq!(
-        unsafe { ohlcv_resampler_push(null(), null(), 0, null_mut(), 0, &mut n, &mut n) },
+        unsafe { ohlcv_resampler_push(null_mut(), null(), 0, null_mut(), 0, &mut n, &mut n) },
         bad
     );
     // Outputs are untouched on failure.

@@ -246,7 +246,7 @@ pub unsafe extern "C" fn ohlcv_reader_bars(
 /// `capacity` values; `out_count` NULL or valid for a write; the buffers must not overlap.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ohlcv_reader_read(
-    reader: *const ohlcv_reader,
+    reader: *mut ohlcv_reader,
     out: *mut Bar,
     out_offsets: *mut u64,
     capacity: usize,
@@ -294,16 +294,20 @@ pub unsafe extern "C" fn ohlcv_reader_read(
 /// Moves the batch position to byte offset `pos`: a record boundary (a multiple of 64 for
 /// binary; the start of a data row for CSV) or the end of the file.
 ///
+/// Ownership: nothing is allocated; borrowed bars stay valid.
+///
 /// Errors: `INVALID_ARGUMENT` for any other offset (the position is unchanged).
 ///
 /// # Safety
 /// Always safe: `reader` is a token, never dereferenced.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn ohlcv_reader_seek(reader: *const ohlcv_reader, pos: u64) -> ohlcv_status {
+pub unsafe extern "C" fn ohlcv_reader_seek(reader: *mut ohlcv_reader, pos: u64) -> ohlcv_status {
     ffi_boundary(|| with_reader(reader, |r| r.inner().seek(pos)))
 }
 
 /// Writes the batch position (a byte offset) to `*out_pos`.
+///
+/// Ownership: nothing is allocated; `*out_pos` is the caller's.
 ///
 /// # Safety
 /// `out_pos` must be NULL or valid for a write.
@@ -322,6 +326,8 @@ pub unsafe extern "C" fn ohlcv_reader_tell(
 
 /// Writes to `*out_eof` whether the batch position is at the end of the file.
 ///
+/// Ownership: nothing is allocated; `*out_eof` is the caller's.
+///
 /// # Safety
 /// `out_eof` must be NULL or valid for a write.
 #[unsafe(no_mangle)]
@@ -338,6 +344,8 @@ pub unsafe extern "C" fn ohlcv_reader_eof(
 }
 
 /// Writes the file's format, length and first record offset to `*out`.
+///
+/// Ownership: nothing is allocated; `*out` is the caller's.
 ///
 /// # Safety
 /// `out` must be NULL or valid for a write.

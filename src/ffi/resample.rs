@@ -251,7 +251,7 @@ pub unsafe extern "C" fn ohlcv_resampler_free(rs: *mut ohlcv_resampler) -> ohlcv
 /// `out_consumed` and `out_written` NULL or valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ohlcv_resampler_push(
-    rs: *const ohlcv_resampler,
+    rs: *mut ohlcv_resampler,
     input: *const Bar,
     input_count: usize,
     out: *mut Bar,
@@ -310,7 +310,7 @@ pub unsafe extern "C" fn ohlcv_resampler_forming(
 /// `out` must be NULL or valid for a 64-byte write; `out_found` NULL or valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ohlcv_resampler_finish(
-    rs: *const ohlcv_resampler,
+    rs: *mut ohlcv_resampler,
     out: *mut Bar,
     out_found: *mut bool,
 ) -> ohlcv_status {

@@ -23,7 +23,8 @@ pub extern "C" fn ohlcv_version() -> *const c_char {
     VERSION.as_ptr().cast()
 }
 
-/// The ABI version the library was built with (see `OHLCV_ABI_VERSION`).
+/// The ABI version the library was built with (see `OHLCV_ABI_VERSION`): callers compare it
+/// with the header's macro at startup. Nothing to free.
 #[unsafe(no_mangle)]
 pub extern "C" fn ohlcv_abi_version() -> u32 {
     ABI_VERSION

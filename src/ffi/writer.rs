@@ -140,7 +140,7 @@ pub unsafe extern "C" fn ohlcv_writer_close(writer: *mut ohlcv_writer) -> ohlcv_
 /// `bars` must be valid for reads of `count` bars; `out_pos` NULL or valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ohlcv_writer_write_at(
-    writer: *const ohlcv_writer,
+    writer: *mut ohlcv_writer,
     pos: u64,
     bars: *const Bar,
     count: usize,
@@ -165,7 +165,7 @@ pub unsafe extern "C" fn ohlcv_writer_write_at(
 /// `bars` must be valid for reads of `count` bars; `out_pos` NULL or valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ohlcv_writer_append(
-    writer: *const ohlcv_writer,
+    writer: *mut ohlcv_writer,
     bars: *const Bar,
     count: usize,
     out_pos: *mut u64,
@@ -183,13 +183,15 @@ pub unsafe extern "C" fn ohlcv_writer_append(
 /// Moves the position to the end of the file and writes it to `*out_pos` when `out_pos` is not
 /// NULL.
 ///
+/// Ownership: nothing is allocated; `*out_pos` is the caller's.
+///
 /// Errors: `INVALID_ARGUMENT` when a CSV file's last row lacks its line end.
 ///
 /// # Safety
 /// `out_pos` must be NULL or valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ohlcv_writer_seek_end(
-    writer: *const ohlcv_writer,
+    writer: *mut ohlcv_writer,
     out_pos: *mut u64,
 ) -> ohlcv_status {
     ffi_boundary(|| {
@@ -203,13 +205,15 @@ pub unsafe extern "C" fn ohlcv_writer_seek_end(
 /// Cuts the file to `len` bytes (a record boundary; a length beyond the end changes nothing)
 /// and moves the position there if it was beyond.
 ///
+/// Ownership: nothing is allocated. Readers of the file must not have it mapped past `len`.
+///
 /// Errors: `INVALID_ARGUMENT` when `len` is not a record boundary.
 ///
 /// # Safety
 /// Always safe: `writer` is a token, never dereferenced.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ohlcv_writer_truncate(
-    writer: *const ohlcv_writer,
+    writer: *mut ohlcv_writer,
     len: u64,
 ) -> ohlcv_status {
     ffi_boundary(|| with_writer(writer, |w| w.inner().truncate(len)))
@@ -218,17 +222,18 @@ pub unsafe extern "C" fn ohlcv_writer_truncate(
 /// Hands buffered rows to the operating system; with `sync`, also makes everything written
 /// durable (`fdatasync`) before returning.
 ///
+/// Ownership: nothing is allocated.
+///
 /// # Safety
 /// Always safe: `writer` is a token, never dereferenced.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn ohlcv_writer_flush(
-    writer: *const ohlcv_writer,
-    sync: bool,
-) -> ohlcv_status {
+pub unsafe extern "C" fn ohlcv_writer_flush(writer: *mut ohlcv_writer, sync: bool) -> ohlcv_status {
     ffi_boundary(|| with_writer(writer, |w| w.inner().flush(sync)))
 }
 
 /// Writes the current position (a byte offset) to `*out_pos`.
+///
+/// Ownership: nothing is allocated; `*out_pos` is the caller's.
 ///
 /// # Safety
 /// `out_pos` must be NULL or valid for a write.
@@ -247,6 +252,8 @@ pub unsafe extern "C" fn ohlcv_writer_tell(
 
 /// Writes the file's format, length (including rows not yet handed to the OS) and first record
 /// offset to `*out`.
+///
+/// Ownership: nothing is allocated; `*out` is the caller's.
 ///
 /// # Safety
 /// `out` must be NULL or valid for a write.
