@@ -738,6 +738,23 @@ type RustReduction = fn(&[Bar]) -> f64;
 #[test]
 fn reductions_match_the_rust_kernels() {
     let mut data = bars(333, 13);
+    let mut rng = Rng(99);
+    for b in data.iter_mut() {
+        b.volume = rng.f64() * 1e3;
+    }
+    // Cancellation that only the fixed eight-lane association and Kahan's sum resolve
+    // differently (see the simd module docs), so the two sums cannot be swapped unnoticed.
+    for (i, v) in [1e16, 1.0, 0.0, 0.0, -1e16, 1.0, 0.0, 0.0]
+        .into_iter()
+        .enumerate()
+    {
+        data[i].volume = v;
+    }
+    assert_ne!(
+        ohlcv::simd::sum_volume(&data),
+        ohlcv::simd::sum_volume_kahan(&data),
+        "the data tells the two sums apart"
+    );
     data[5].high = f64::NAN;
     data[0].open = f64::NAN;
     let mut x = 0.0;

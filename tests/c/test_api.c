@@ -259,6 +259,9 @@ static void test_reductions(void) {
         return;
     }
     make_bars(b, N);
+    for (size_t i = 0; i < N; i++) {
+        b[i].volume = rnd() * pow(10.0, (double)(i % 9) - 4.0); /* mixed magnitudes */
+    }
     b[0].open = NAN;
     b[N - 1].close = NAN;
     b[10].high = NAN;
@@ -276,6 +279,7 @@ static void test_reductions(void) {
     CHECK(x == b[1].open);
     CHECK_OK(ohlcv_bars_last_close(b, N, &x));
     CHECK(x == b[N - 2].close);
+    CHECK(kahan(b, N) != eight_lanes(b, N)); /* the data tells the two sums apart */
     CHECK_OK(ohlcv_bars_sum_volume(b, N, &x));
     CHECK(x == eight_lanes(b, N));
     CHECK_OK(ohlcv_bars_sum_volume_kahan(b, N, &x));
