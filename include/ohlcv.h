@@ -152,26 +152,108 @@ typedef int32_t ohlcv_index_format;
 #endif // __cplusplus
 
 /*
- An index record: how far incremental work has read and written (byte offsets).
+ A bar file format (pass the value as `int32_t`).
  */
-typedef struct ohlcv_index_record {
+enum ohlcv_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
   /*
-   Last processed date as `YYYYMMDD` (19700101 when unset).
+   Headerless little-endian 64-byte records (`.bin`).
    */
-  int32_t last_date;
+  OHLCV_FORMAT_BINARY = 0,
   /*
-   Always zero.
+   The pipeline's CSV dialect (`.csv`).
    */
-  uint32_t reserved;
+  OHLCV_FORMAT_CSV = 1,
   /*
-   Byte offset into the input file.
+   Decide from the path: readers look at the extension, then at the content; writers need a
+   `.bin` or `.csv` extension.
    */
-  uint64_t in_pos;
+  OHLCV_FORMAT_AUTO = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ohlcv_format ohlcv_format;
+#else
+typedef int32_t ohlcv_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/*
+ A side of a bin (pass the value as `int32_t`).
+ */
+enum ohlcv_side
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
   /*
-   Byte offset into the output file.
+   Whatever the timeframe spec says (`closed=`/`label=` options), else left.
    */
-  uint64_t out_pos;
-} ohlcv_index_record;
+  OHLCV_SIDE_SPEC = 0,
+  /*
+   The left (earlier) end: the pipeline's choice for both `closed` and `label`.
+   */
+  OHLCV_SIDE_LEFT = 1,
+  /*
+   The right (later) end.
+   */
+  OHLCV_SIDE_RIGHT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ohlcv_side ohlcv_side;
+#else
+typedef int32_t ohlcv_side;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/*
+ How durable each index commit of the engine is (pass the value as `int32_t`).
+ */
+enum ohlcv_durability
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /*
+   Output data is `fdatasync`ed before every index commit, and the index is written to a
+   temp file, fsynced, renamed, and its directory fsynced: survives power loss.
+   */
+  OHLCV_DURABILITY_FULL = 0,
+  /*
+   The same order of operations without the syncs (the pipeline's default): survives a
+   killed process, not a power loss.
+   */
+  OHLCV_DURABILITY_PROCESS = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ohlcv_durability ohlcv_durability;
+#else
+typedef int32_t ohlcv_durability;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/*
+ An open reader (opaque). Created by [`ohlcv_reader_open`], destroyed by
+ [`ohlcv_reader_close`].
+ */
+typedef struct ohlcv_reader ohlcv_reader;
+
+/*
+ A streaming resampler (opaque). Created by [`ohlcv_resampler_new`], destroyed by
+ [`ohlcv_resampler_free`].
+ */
+typedef struct ohlcv_resampler ohlcv_resampler;
+
+/*
+ An open writer (opaque). Created by [`ohlcv_writer_open`], destroyed by
+ [`ohlcv_writer_close`].
+ */
+typedef struct ohlcv_writer ohlcv_writer;
 
 /*
  One OHLCV bar: a cache line, `#[repr(C, align(64))]`, byte-compatible with the pipeline's
@@ -212,9 +294,256 @@ typedef struct OHLCV_ALIGNED(64) ohlcv_bar {
  */
 #define ohlcv_bar_SIZE 64
 
+/*
+ Settings of [`ohlcv_engine_run`]. All zeros (`{0}`) is the pipeline's configuration for
+ binary files with full durability.
+ */
+typedef struct ohlcv_engine_options {
+  /*
+   File format of the whole data directory: `OHLCV_FORMAT_BINARY` or `OHLCV_FORMAT_CSV`.
+   */
+  int32_t mode;
+  /*
+   An `ohlcv_durability`.
+   */
+  int32_t durability;
+  /*
+   Comma-separated timeframes to produce, from the pipeline's cascade (`"5m,15m,1h"`; each
+   one's source must be `1m` or listed before it). NULL or `""`: the whole cascade (5m, 15m,
+   30m, 1h, 4h, 1d, 1W, 1M, 1Y). Borrowed for the call only.
+   */
+  const char *timeframes;
+  /*
+   Comma-separated symbols to process. NULL or `""`: every symbol of `aggregate/1m`.
+   Borrowed for the call only.
+   */
+  const char *symbols;
+  /*
+   Worker threads (symbols run in parallel); 0 means one per CPU.
+   */
+  size_t jobs;
+  /*
+   Input rows per batch (each batch ends with an index commit); 0 means 250 000.
+   */
+  size_t batch_rows;
+} ohlcv_engine_options;
+
+/*
+ What [`ohlcv_engine_run`] did.
+ */
+typedef struct ohlcv_engine_summary {
+  /*
+   Symbols processed.
+   */
+  uint64_t symbols;
+  /*
+   Timeframes (cascade steps) per symbol.
+   */
+  uint64_t timeframes;
+  /*
+   Rows read from the 1-minute files.
+   */
+  uint64_t root_rows_in;
+  /*
+   Rows read by all steps.
+   */
+  uint64_t rows_in;
+  /*
+   Bars written by all steps.
+   */
+  uint64_t bars_out;
+  /*
+   Steps recomputed from the start because new input belonged to bars already written.
+   */
+  uint64_t full_recomputes;
+  /*
+   Wall time in seconds.
+   */
+  double elapsed_seconds;
+} ohlcv_engine_summary;
+
+/*
+ An index record: how far incremental work has read and written (byte offsets).
+ */
+typedef struct ohlcv_index_record {
+  /*
+   Last processed date as `YYYYMMDD` (19700101 when unset).
+   */
+  int32_t last_date;
+  /*
+   Always zero.
+   */
+  uint32_t reserved;
+  /*
+   Byte offset into the input file.
+   */
+  uint64_t in_pos;
+  /*
+   Byte offset into the output file.
+   */
+  uint64_t out_pos;
+} ohlcv_index_record;
+
+/*
+ Facts about an open file (see [`ohlcv_reader_info`] and `ohlcv_writer_info`).
+ */
+typedef struct ohlcv_file_info {
+  /*
+   The file's format: `OHLCV_FORMAT_BINARY` or `OHLCV_FORMAT_CSV`.
+   */
+  int32_t format;
+  /*
+   Always zero.
+   */
+  uint32_t reserved;
+  /*
+   Length of the file in bytes (for a writer: including rows not yet handed to the OS).
+   */
+  uint64_t len_bytes;
+  /*
+   Byte offset of the first record: 0 for binary, the header length for CSV.
+   */
+  uint64_t data_start;
+} ohlcv_file_info;
+
+/*
+ How a resample aggregates and what it keeps. Fill it with
+ [`ohlcv_resample_options_default`] (the pipeline's settings), then change fields.
+ */
+typedef struct ohlcv_resample_options {
+  /*
+   Where the grid of a fixed rule is anchored: `"epoch"`, a time of day `"HH:MM[:SS]"`, or
+   epoch milliseconds (`"-3600000"`). NULL or `""` keeps the spec's origin (epoch unless the
+   spec has `origin=`). Borrowed for the call only.
+   */
+  const char *origin;
+  /*
+   Which end of a bin is closed: an `ohlcv_side`.
+   */
+  int32_t closed;
+  /*
+   Which edge labels a bin: an `ohlcv_side`.
+   */
+  int32_t label;
+  /*
+   Round all five fields NumPy-style to this many decimals (0 to 255); -1 for no rounding.
+   */
+  int32_t round_decimals;
+  /*
+   Drop bars whose summed volume is not `> 0` (zero, negative or NaN), before rounding.
+   */
+  bool drop_nonpositive_volume;
+} ohlcv_resample_options;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/*
+ Writes the highest non-NaN `high` of the bars to `*out` (NaN when there is none, including
+ for an empty buffer). A zero maximum has the sign of the first zero.
+
+ Ownership: `bars` is borrowed for the call only.
+
+ # Safety
+ `bars` must be valid for reads of `count` bars; `out` NULL or valid for a write.
+ */
+ohlcv_status ohlcv_bars_max_high(const struct ohlcv_bar *bars, size_t count, double *out);
+
+/*
+ Writes the lowest non-NaN `low` of the bars to `*out` (NaN when there is none). A zero
+ minimum has the sign of the first zero.
+
+ Ownership: `bars` is borrowed for the call only.
+
+ # Safety
+ `bars` must be valid for reads of `count` bars; `out` NULL or valid for a write.
+ */
+ohlcv_status ohlcv_bars_min_low(const struct ohlcv_bar *bars, size_t count, double *out);
+
+/*
+ Writes the first non-NaN `open` of the bars to `*out` (NaN when there is none; pandas
+ `first`).
+
+ Ownership: `bars` is borrowed for the call only.
+
+ # Safety
+ `bars` must be valid for reads of `count` bars; `out` NULL or valid for a write.
+ */
+ohlcv_status ohlcv_bars_first_open(const struct ohlcv_bar *bars, size_t count, double *out);
+
+/*
+ Writes the last non-NaN `close` of the bars to `*out` (NaN when there is none; pandas
+ `last`).
+
+ Ownership: `bars` is borrowed for the call only.
+
+ # Safety
+ `bars` must be valid for reads of `count` bars; `out` NULL or valid for a write.
+ */
+ohlcv_status ohlcv_bars_last_close(const struct ohlcv_bar *bars, size_t count, double *out);
+
+/*
+ Writes the sum of the non-NaN volumes to `*out` (0.0 when there are none), in the fixed
+ eight-lane association of the SIMD kernels: fast and the same bits on every CPU, but not
+ pandas' sum (use [`ohlcv_bars_sum_volume_kahan`] for that).
+
+ Ownership: `bars` is borrowed for the call only.
+
+ # Safety
+ `bars` must be valid for reads of `count` bars; `out` NULL or valid for a write.
+ */
+ohlcv_status ohlcv_bars_sum_volume(const struct ohlcv_bar *bars, size_t count, double *out);
+
+/*
+ Writes the sum of the non-NaN volumes to `*out` (0.0 when there are none), bit-identical to
+ pandas' compensated (Kahan) group sum: the pipeline's resampled volume.
+
+ Ownership: `bars` is borrowed for the call only.
+
+ # Safety
+ `bars` must be valid for reads of `count` bars; `out` NULL or valid for a write.
+ */
+ohlcv_status ohlcv_bars_sum_volume_kahan(const struct ohlcv_bar *bars, size_t count, double *out);
+
+/*
+ Folds the bars into one, as the resample kernel does for a bin: the first bar's `ts`, first
+ open, max high, min low, last close, Kahan volume sum, zero reserved bytes. Writes whether
+ there was anything to fold to `*out_found`; only when it is true is `*out` written (an empty
+ buffer leaves `*out` untouched).
+
+ Ownership: `bars` is borrowed for the call only. `out` needs no particular alignment.
+
+ # Safety
+ `bars` must be valid for reads of `count` bars; `out` NULL or valid for a 64-byte write;
+ `out_found` NULL or valid for a write.
+ */
+ohlcv_status ohlcv_bars_fold(const struct ohlcv_bar *bars,
+                             size_t count,
+                             struct ohlcv_bar *out,
+                             bool *out_found);
+
+/*
+ Runs the pipeline's cascade incrementally over the data directory `data_dir` (holding
+ `aggregate/1m/SYMBOL.{bin,csv}`, or a `data/` folder that does), writing
+ `resample/{tf}/SYMBOL.{bin,csv}` and `resample/{tf}/index/SYMBOL.idx`, and writes what it did
+ to `*out`. Symbols run in parallel; the call returns when all are done. Stops at the first
+ error (its message names the file and position); other symbols' files stay consistent.
+ `options` NULL means all zeros (see [`ohlcv_engine_options`]).
+
+ Ownership: `data_dir` and `options` (with its strings) are borrowed for the call only.
+
+ Errors: `NOT_FOUND` without `aggregate/1m`; `INVALID_ARGUMENT` for an unknown timeframe or
+ a bad option; `BUSY` when another process is writing the same output; any reader, writer or
+ index error of the files.
+
+ # Safety
+ `data_dir` must be NULL or NUL-terminated; `options` NULL or valid for a read, with its
+ strings NULL or NUL-terminated; `out` NULL or valid for a write.
+ */
+ohlcv_status ohlcv_engine_run(const char *data_dir,
+                              const struct ohlcv_engine_options *options,
+                              struct ohlcv_engine_summary *out);
 
 /*
  Reads the index file at `path` (an `ohlcv_index_format`) into `*out`. A
@@ -239,6 +568,233 @@ ohlcv_status ohlcv_index_read(const char *path, int32_t format, struct ohlcv_ind
 ohlcv_status ohlcv_index_write(const char *path,
                                int32_t format,
                                const struct ohlcv_index_record *record);
+
+/*
+ Opens the bar file at `path` for reading and writes the new reader to `*out`. `format` is an
+ `ohlcv_format`: `OHLCV_FORMAT_AUTO` picks binary or CSV by extension, then by content. The
+ reader sees the file as it was when opened; the position starts at the first record.
+
+ Ownership: the caller owns the reader and must close it with [`ohlcv_reader_close`]. `path`
+ is borrowed for the call only.
+
+ Errors: `NOT_FOUND`/`IO` from the OS; `TRUNCATED_FILE` for a binary file whose length is not
+ a multiple of 64; `PARSE` for a CSV file without the header; `UNKNOWN_FORMAT` when
+ `OHLCV_FORMAT_AUTO` cannot tell; `INVALID_PATH` for a path that is empty or not UTF-8.
+
+ # Safety
+ `path` must be NULL or a NUL-terminated string; `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_reader_open(const char *path, int32_t format, struct ohlcv_reader **out);
+
+/*
+ Closes a reader. Every pointer borrowed from it ([`ohlcv_reader_bars`]) becomes invalid.
+ NULL is accepted and ignored; a reader that is already closed is `OHLCV_STATUS_BAD_HANDLE`
+ (nothing else happens).
+
+ Ownership: ends the caller's ownership of `reader`.
+
+ # Safety
+ Always safe: `reader` is a token, never dereferenced.
+ */
+ohlcv_status ohlcv_reader_close(struct ohlcv_reader *reader);
+
+/*
+ Borrows every bar of the file: writes a pointer to the first bar to `*out_bars` and the count
+ to `*out_len`. For a binary file this is the memory map itself (zero-copy); a CSV file is
+ parsed once, on the first call, into a buffer the reader owns. The pointer is 64-byte
+ aligned, or NULL when the file holds no bars. Independent of the batch position.
+
+ Ownership: the bars belong to the reader: valid until [`ohlcv_reader_close`], read-only,
+ never freed by the caller.
+
+ Errors: `PARSE` for a malformed CSV row (nothing is kept; a later call retries).
+
+ # Safety
+ `out_bars` and `out_len` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_reader_bars(const struct ohlcv_reader *reader,
+                               const struct ohlcv_bar **out_bars,
+                               size_t *out_len);
+
+/*
+ Reads up to `capacity` bars from the current position into `out` (and, when `out_offsets` is
+ not NULL, each bar's byte offset in the file into `out_offsets`), advances past them, and
+ writes how many were read to `*out_count` (0 at the end of the file).
+
+ Ownership: `out` and `out_offsets` are the caller's, borrowed for the call only.
+
+ Errors: `BUFFER_TOO_SMALL` when `capacity` is 0; `MISALIGNED` when `out` is not 64-byte
+ aligned; `PARSE` for a malformed CSV row (nothing is consumed).
+
+ # Safety
+ `out` must be valid for writes of `capacity` bars; `out_offsets` NULL or valid for writes of
+ `capacity` values; `out_count` NULL or valid for a write; the buffers must not overlap.
+ */
+ohlcv_status ohlcv_reader_read(struct ohlcv_reader *reader,
+                               struct ohlcv_bar *out,
+                               uint64_t *out_offsets,
+                               size_t capacity,
+                               size_t *out_count);
+
+/*
+ Moves the batch position to byte offset `pos`: a record boundary (a multiple of 64 for
+ binary; the start of a data row for CSV) or the end of the file.
+
+ Ownership: nothing is allocated; borrowed bars stay valid.
+
+ Errors: `INVALID_ARGUMENT` for any other offset (the position is unchanged).
+
+ # Safety
+ Always safe: `reader` is a token, never dereferenced.
+ */
+ohlcv_status ohlcv_reader_seek(struct ohlcv_reader *reader, uint64_t pos);
+
+/*
+ Writes the batch position (a byte offset) to `*out_pos`.
+
+ Ownership: nothing is allocated; `*out_pos` is the caller's.
+
+ # Safety
+ `out_pos` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_reader_tell(const struct ohlcv_reader *reader, uint64_t *out_pos);
+
+/*
+ Writes to `*out_eof` whether the batch position is at the end of the file.
+
+ Ownership: nothing is allocated; `*out_eof` is the caller's.
+
+ # Safety
+ `out_eof` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_reader_eof(const struct ohlcv_reader *reader, bool *out_eof);
+
+/*
+ Writes the file's format, length and first record offset to `*out`.
+
+ Ownership: nothing is allocated; `*out` is the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_reader_info(const struct ohlcv_reader *reader, struct ohlcv_file_info *out);
+
+/*
+ Writes the pipeline's resample options to `*out`: origin NULL and both sides
+ `OHLCV_SIDE_SPEC` (the spec decides; left/left/epoch by default), drop bars with volume
+ `<= 0`, round to 8 decimals. Passing NULL options to a resample function means the same.
+
+ Ownership: nothing is allocated; `*out` is the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_resample_options_default(struct ohlcv_resample_options *out);
+
+/*
+ Resamples `input_count` bars (sorted by `ts`) into the timeframe `timeframe` (a spec such as
+ `"5m"`, `"4h,origin=03:00"`, `"W-MON"`, `"MS"`), writing at most `capacity` bars to `out`
+ and their number to `*out_count`. A capacity of `input_count` is always enough. `options`
+ NULL means [`ohlcv_resample_options_default`]. Equal to pandas `resample().agg(first, max,
+ min, last, sum)` followed by the options' filter and rounding.
+
+ Ownership: `input`, `timeframe` and `options` are borrowed for the call only; `out` is the
+ caller's.
+
+ Errors: `INVALID_TIMEFRAME` for a bad spec or origin; `INVALID_DATA` when the input steps
+ back in time; `BUFFER_TOO_SMALL` when `capacity` is short (the message gives the count
+ needed; `out` may have been written); `INVALID_ARGUMENT` when `input` and `out` overlap;
+ `MISALIGNED` when a buffer is not 64-byte aligned.
+
+ # Safety
+ `input` must be valid for reads of `input_count` bars, `out` for writes of `capacity` bars;
+ `timeframe` NULL or NUL-terminated; `options` NULL or valid for a read; `out_count` NULL or
+ valid for a write.
+ */
+ohlcv_status ohlcv_resample(const struct ohlcv_bar *input,
+                            size_t input_count,
+                            const char *timeframe,
+                            const struct ohlcv_resample_options *options,
+                            struct ohlcv_bar *out,
+                            size_t capacity,
+                            size_t *out_count);
+
+/*
+ Creates a streaming resampler for `timeframe` and `options` (as [`ohlcv_resample`]) and writes
+ it to `*out`. Pushing sorted bars in chunks of any size gives exactly the bars of one
+ `ohlcv_resample` call over all of them.
+
+ Ownership: the caller owns the resampler and must destroy it with [`ohlcv_resampler_free`].
+ `timeframe` and `options` are borrowed for the call only.
+
+ # Safety
+ `timeframe` must be NULL or NUL-terminated; `options` NULL or valid for a read; `out` NULL
+ or valid for a write.
+ */
+ohlcv_status ohlcv_resampler_new(const char *timeframe,
+                                 const struct ohlcv_resample_options *options,
+                                 struct ohlcv_resampler **out);
+
+/*
+ Destroys a resampler, dropping any forming bar. NULL is accepted and ignored; a resampler
+ that is already freed is `OHLCV_STATUS_BAD_HANDLE` (nothing else happens).
+
+ Ownership: ends the caller's ownership of `rs`.
+
+ # Safety
+ Always safe: `rs` is a token, never dereferenced.
+ */
+ohlcv_status ohlcv_resampler_free(struct ohlcv_resampler *rs);
+
+/*
+ Consumes bars from `input` (continuing the time order of earlier pushes) and writes the bars
+ of the bins they close to `out`. Writes the number of input bars consumed to
+ `*out_consumed` and of bars written to `*out_written`. Stops early (consumed <
+ `input_count`) when a bar is due and `out` is full: push the rest after using `out`. The
+ last bin stays forming until [`ohlcv_resampler_finish`].
+
+ Ownership: `input` is borrowed for the call only; `out` is the caller's.
+
+ Errors: `INVALID_DATA` when the input steps back in time (the resampler is unchanged);
+ `INVALID_ARGUMENT` when `input` and `out` overlap.
+
+ # Safety
+ `input` must be valid for reads of `input_count` bars, `out` for writes of `capacity` bars;
+ `out_consumed` and `out_written` NULL or valid for a write.
+ */
+ohlcv_status ohlcv_resampler_push(struct ohlcv_resampler *rs,
+                                  const struct ohlcv_bar *input,
+                                  size_t input_count,
+                                  struct ohlcv_bar *out,
+                                  size_t capacity,
+                                  size_t *out_consumed,
+                                  size_t *out_written);
+
+/*
+ Writes whether a bar is forming to `*out_found` and, when it is, the bar as it would be
+ emitted now (label, filter, rounding) to `*out`. The resampler is unchanged.
+
+ Ownership: `*out` is the caller's; it needs no particular alignment.
+
+ # Safety
+ `out` must be NULL or valid for a 64-byte write; `out_found` NULL or valid for a write.
+ */
+ohlcv_status ohlcv_resampler_forming(const struct ohlcv_resampler *rs,
+                                     struct ohlcv_bar *out,
+                                     bool *out_found);
+
+/*
+ Closes the forming bin: as [`ohlcv_resampler_forming`], then resets the resampler to its
+ state after [`ohlcv_resampler_new`].
+
+ Ownership: `*out` is the caller's; it needs no particular alignment.
+
+ # Safety
+ `out` must be NULL or valid for a 64-byte write; `out_found` NULL or valid for a write.
+ */
+ohlcv_status ohlcv_resampler_finish(struct ohlcv_resampler *rs,
+                                    struct ohlcv_bar *out,
+                                    bool *out_found);
 
 /*
  A static, NUL-terminated description of a status code (`"ok"` for 0, `"unknown status"` for
@@ -266,9 +822,28 @@ ohlcv_status ohlcv_last_error_message(char *buf, size_t len, size_t *out_len);
 const char *ohlcv_version(void);
 
 /*
- The ABI version the library was built with (see `OHLCV_ABI_VERSION`).
+ The ABI version the library was built with (see `OHLCV_ABI_VERSION`): callers compare it
+ with the header's macro at startup. Nothing to free.
  */
 uint32_t ohlcv_abi_version(void);
+
+/*
+ The SIMD backend the reductions dispatch to on this CPU, as a static NUL-terminated string:
+ `"scalar"`, `"wide"` (SSE2/NEON via the `wide` crate), `"avx2"` or `"avx512"`. Chosen once, at
+ the first call that needs it. Never NULL; do not free.
+ */
+const char *ohlcv_simd_backend(void);
+
+/*
+ Writes the number of open handles of every kind (readers, writers, resamplers) to `*out`: a
+ leak check for tests and long-running hosts.
+
+ Ownership: nothing is allocated.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_handles_count(size_t *out);
 
 /*
  Allocates `n` zeroed, 64-byte aligned bars and writes the pointer to `*out` (NULL when
@@ -290,6 +865,131 @@ ohlcv_status ohlcv_bars_alloc(size_t n, struct ohlcv_bar **out);
  */
 void ohlcv_bars_free(struct ohlcv_bar *bars);
 
+/*
+ Opens (creating if missing) the bar file at `path` for writing and writes the new writer to
+ `*out`. Existing data is kept (nothing is truncated); a new or empty CSV file gets the
+ header. `format` is an `ohlcv_format`; `OHLCV_FORMAT_AUTO` goes by the `.bin`/`.csv`
+ extension. The position starts at the first record (0 for binary, after the header for
+ CSV), as in the pipeline: use [`ohlcv_writer_seek_end`] to add to the end. The writer holds
+ an exclusive lock on the file until it is closed.
+
+ Ownership: the caller owns the writer and must close it with [`ohlcv_writer_close`]. `path`
+ is borrowed for the call only.
+
+ Errors: `BUSY` when another writer (in any process) holds the file; `TRUNCATED_FILE` for a
+ binary file whose length is not a multiple of 64; `PARSE` for a CSV file with a wrong
+ header; `UNKNOWN_FORMAT` for `OHLCV_FORMAT_AUTO` without a telling extension.
+
+ # Safety
+ `path` must be NULL or a NUL-terminated string; `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_writer_open(const char *path, int32_t format, struct ohlcv_writer **out);
+
+/*
+ Flushes and syncs everything written (`fdatasync`), then closes the writer and releases the
+ file's lock. The writer is closed even when the final flush fails (the failure is returned).
+ NULL is accepted and ignored; a writer that is already closed is `OHLCV_STATUS_BAD_HANDLE`.
+
+ Ownership: ends the caller's ownership of `writer`.
+
+ # Safety
+ Always safe: `writer` is a token, never dereferenced.
+ */
+ohlcv_status ohlcv_writer_close(struct ohlcv_writer *writer);
+
+/*
+ Writes `count` bars at byte offset `pos` (a record boundary within the file, or its end),
+ leaving the position after them, and writes the new position to `*out_pos` when `out_pos`
+ is not NULL. Writing inside a CSV file is accepted only when the new rows end exactly where
+ an old row ended (truncate first otherwise). `count == 0` writes nothing.
+
+ Ownership: `bars` is borrowed for the call only.
+
+ Errors: `INVALID_ARGUMENT` for an offset that is not a record boundary; `INVALID_DATA` for a
+ bar that CSV cannot hold (a timestamp that is not a whole second, or past year 9999);
+ `MISALIGNED` when `bars` is not 64-byte aligned.
+
+ # Safety
+ `bars` must be valid for reads of `count` bars; `out_pos` NULL or valid for a write.
+ */
+ohlcv_status ohlcv_writer_write_at(struct ohlcv_writer *writer,
+                                   uint64_t pos,
+                                   const struct ohlcv_bar *bars,
+                                   size_t count,
+                                   uint64_t *out_pos);
+
+/*
+ Writes `count` bars at the current position (see [`ohlcv_writer_write_at`]) and writes the
+ new position to `*out_pos` when `out_pos` is not NULL.
+
+ Ownership: `bars` is borrowed for the call only.
+
+ # Safety
+ `bars` must be valid for reads of `count` bars; `out_pos` NULL or valid for a write.
+ */
+ohlcv_status ohlcv_writer_append(struct ohlcv_writer *writer,
+                                 const struct ohlcv_bar *bars,
+                                 size_t count,
+                                 uint64_t *out_pos);
+
+/*
+ Moves the position to the end of the file and writes it to `*out_pos` when `out_pos` is not
+ NULL.
+
+ Ownership: nothing is allocated; `*out_pos` is the caller's.
+
+ Errors: `INVALID_ARGUMENT` when a CSV file's last row lacks its line end.
+
+ # Safety
+ `out_pos` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_writer_seek_end(struct ohlcv_writer *writer, uint64_t *out_pos);
+
+/*
+ Cuts the file to `len` bytes (a record boundary; a length beyond the end changes nothing)
+ and moves the position there if it was beyond.
+
+ Ownership: nothing is allocated. Readers of the file must not have it mapped past `len`.
+
+ Errors: `INVALID_ARGUMENT` when `len` is not a record boundary.
+
+ # Safety
+ Always safe: `writer` is a token, never dereferenced.
+ */
+ohlcv_status ohlcv_writer_truncate(struct ohlcv_writer *writer, uint64_t len);
+
+/*
+ Hands buffered rows to the operating system; with `sync`, also makes everything written
+ durable (`fdatasync`) before returning.
+
+ Ownership: nothing is allocated.
+
+ # Safety
+ Always safe: `writer` is a token, never dereferenced.
+ */
+ohlcv_status ohlcv_writer_flush(struct ohlcv_writer *writer, bool sync);
+
+/*
+ Writes the current position (a byte offset) to `*out_pos`.
+
+ Ownership: nothing is allocated; `*out_pos` is the caller's.
+
+ # Safety
+ `out_pos` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_writer_tell(const struct ohlcv_writer *writer, uint64_t *out_pos);
+
+/*
+ Writes the file's format, length (including rows not yet handed to the OS) and first record
+ offset to `*out`.
+
+ Ownership: nothing is allocated; `*out` is the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_writer_info(const struct ohlcv_writer *writer, struct ohlcv_file_info *out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
@@ -299,10 +999,23 @@ void ohlcv_bars_free(struct ohlcv_bar *bars);
 #ifndef OHLCV_H_LAYOUT_ASSERTS
 #define OHLCV_H_LAYOUT_ASSERTS
 #ifdef __cplusplus
-static_assert(sizeof(ohlcv_bar) == 64, "ohlcv_bar must be 64 bytes");
-static_assert(alignof(ohlcv_bar) == 64, "ohlcv_bar must be 64-byte aligned");
+#define OHLCV_STATIC_ASSERT static_assert
+#define OHLCV_ALIGNOF alignof
 #else
-_Static_assert(sizeof(ohlcv_bar) == 64, "ohlcv_bar must be 64 bytes");
-_Static_assert(_Alignof(ohlcv_bar) == 64, "ohlcv_bar must be 64-byte aligned");
+#define OHLCV_STATIC_ASSERT _Static_assert
+#define OHLCV_ALIGNOF _Alignof
 #endif
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_bar) == 64, "ohlcv_bar must be 64 bytes");
+OHLCV_STATIC_ASSERT(OHLCV_ALIGNOF(ohlcv_bar) == 64, "ohlcv_bar must be 64-byte aligned");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_bar) == ohlcv_bar_SIZE, "ohlcv_bar_SIZE disagrees");
+OHLCV_STATIC_ASSERT(offsetof(ohlcv_bar, ts) == 0, "ohlcv_bar.ts must be at 0");
+OHLCV_STATIC_ASSERT(offsetof(ohlcv_bar, open) == 8, "ohlcv_bar.open must be at 8");
+OHLCV_STATIC_ASSERT(offsetof(ohlcv_bar, high) == 16, "ohlcv_bar.high must be at 16");
+OHLCV_STATIC_ASSERT(offsetof(ohlcv_bar, low) == 24, "ohlcv_bar.low must be at 24");
+OHLCV_STATIC_ASSERT(offsetof(ohlcv_bar, close) == 32, "ohlcv_bar.close must be at 32");
+OHLCV_STATIC_ASSERT(offsetof(ohlcv_bar, volume) == 40, "ohlcv_bar.volume must be at 40");
+OHLCV_STATIC_ASSERT(offsetof(ohlcv_bar, reserved) == 48, "ohlcv_bar.reserved must be at 48");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_index_record) == 24, "ohlcv_index_record must be 24 bytes");
+#undef OHLCV_STATIC_ASSERT
+#undef OHLCV_ALIGNOF
 #endif /* OHLCV_H_LAYOUT_ASSERTS */

@@ -2,7 +2,7 @@
 
 use ohlcv::engine::{self, Config, Durability, Layout, Progress};
 use ohlcv::io::csv::{LineEnding, SubSecond, format_rows, format_time};
-use ohlcv::io::{self, BarReader, BarWriter, Format};
+use ohlcv::io::{self, Format};
 use ohlcv::{Bar, Error, ErrorKind, Result};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

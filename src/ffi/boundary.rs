@@ -33,27 +33,117 @@ fn null(what: &str) -> Error {
     Error::new(ErrorKind::NullPointer, format!("{what} is NULL"))
 }
 
-/// Writes `value` through an out-pointer, or fails with `NullPointer`.
+/// Writes `value` through an out-pointer, or fails with `NullPointer` (NULL) or `Misaligned`
+/// (not aligned for `T`).
 ///
 /// # Safety
 /// `out` must be NULL or valid for a write of `T`.
 pub(crate) unsafe fn out_write<T>(out: *mut T, value: T) -> Result<()> {
-    if out.is_null() {
-        return Err(null("output pointer"));
-    }
-    // SAFETY: non-NULL, and the caller guarantees validity for a write.
+    check_out(out, "output pointer")?;
+    // SAFETY: non-NULL and aligned (checked), and the caller guarantees validity for a write.
     unsafe { out.write(value) };
     Ok(())
 }
 
-/// Fails with `NullPointer` if any of the out-pointers is NULL. Call before doing work so
-/// outputs are never half-written.
+/// Writes `value` through an optional out-pointer: NULL means the caller does not want it.
+///
+/// # Safety
+/// As [`out_write`].
+pub(crate) unsafe fn out_write_opt<T>(out: *mut T, value: T) -> Result<()> {
+    if out.is_null() {
+        return Ok(());
+    }
+    // SAFETY: forwarded to the caller's contract.
+    unsafe { out_write(out, value) }
+}
+
+/// Writes one bar through an out-pointer of any alignment (a bar from Python's ctypes is only
+/// 8-byte aligned), or fails with `NullPointer`.
+///
+/// # Safety
+/// `out` must be NULL or valid for a write of 64 bytes.
+pub(crate) unsafe fn out_write_bar(out: *mut Bar, value: Bar) -> Result<()> {
+    if out.is_null() {
+        return Err(null("output bar pointer"));
+    }
+    // SAFETY: non-NULL, valid for 64 bytes by the caller's contract; no alignment is assumed.
+    unsafe { out.write_unaligned(value) };
+    Ok(())
+}
+
+/// Fails with `NullPointer` if `out` is NULL, or `Misaligned` if it is not aligned for `T`.
+/// Call before doing work so outputs are never half-written.
 pub(crate) fn check_out<T>(out: *mut T, name: &str) -> Result<()> {
+    if out.is_null() {
+        Err(null(name))
+    } else if !out.is_aligned() {
+        Err(Error::new(
+            ErrorKind::Misaligned,
+            format!(
+                "{name}: address {out:p} is not aligned to {} bytes",
+                align_of::<T>()
+            ),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// As [`check_out`] for an optional out-pointer (NULL passes).
+pub(crate) fn check_out_opt<T>(out: *mut T, name: &str) -> Result<()> {
+    if out.is_null() {
+        Ok(())
+    } else {
+        check_out(out, name)
+    }
+}
+
+/// Fails with `NullPointer` if the bar out-pointer is NULL (any alignment is fine).
+pub(crate) fn check_out_bar(out: *mut Bar, name: &str) -> Result<()> {
     if out.is_null() {
         Err(null(name))
     } else {
         Ok(())
     }
+}
+
+/// Fails with `InvalidArgument` when two non-empty bar buffers overlap (an input may not be
+/// written while it is read).
+pub(crate) fn check_disjoint(
+    a: *const Bar,
+    a_len: usize,
+    b: *const Bar,
+    b_len: usize,
+) -> Result<()> {
+    if a_len == 0 || b_len == 0 {
+        return Ok(());
+    }
+    // Lengths were checked not to overflow by `check_bars` before this is called.
+    let (a0, b0) = (a as usize, b as usize);
+    let (a1, b1) = (
+        a0.saturating_add(a_len.saturating_mul(Bar::SIZE)),
+        b0.saturating_add(b_len.saturating_mul(Bar::SIZE)),
+    );
+    if a0 < b1 && b0 < a1 {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            "input and output bar buffers overlap",
+        ));
+    }
+    Ok(())
+}
+
+/// An optional NUL-terminated UTF-8 string argument: NULL and `""` are `None`.
+///
+/// # Safety
+/// `s` must be NULL or point to a NUL-terminated string valid for `'a`.
+pub(crate) unsafe fn opt_str_from_c<'a>(s: *const c_char, name: &str) -> Result<Option<&'a str>> {
+    if s.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded to the caller's contract.
+    let s = unsafe { str_from_c(s, name) }?;
+    Ok((!s.is_empty()).then_some(s))
 }
 
 /// Checks a bar buffer's pointer, length and alignment (see the module conventions).
@@ -66,7 +156,7 @@ fn check_bars(ptr: *const Bar, len: usize, name: &str) -> Result<()> {
     }
     if len
         .checked_mul(Bar::SIZE)
-        .is_none_or(|b| b > isize::MAX as usize)
+        .is_none_or(|b| b > isize::MAX as usize || (ptr as usize).checked_add(b).is_none())
     {
         return Err(Error::new(
             ErrorKind::Overflow,
@@ -120,40 +210,6 @@ pub(crate) unsafe fn bars_from_raw_mut<'a>(
     }
     // SAFETY: as in `bars_from_raw`, plus exclusive access by the caller's contract.
     Ok(unsafe { core::slice::from_raw_parts_mut(ptr, len) })
-}
-
-/// Borrows `(ptr, len)` as a slice of plain values (no alignment beyond `T`'s is required).
-///
-/// # Safety
-/// When `len > 0`, `ptr` must point to `len` initialised values valid for `'a`.
-pub(crate) unsafe fn slice_from_raw<'a, T>(
-    ptr: *const T,
-    len: usize,
-    name: &str,
-) -> Result<&'a [T]> {
-    if len == 0 {
-        return Ok(&[]);
-    }
-    if ptr.is_null() {
-        return Err(null(name));
-    }
-    if len
-        .checked_mul(size_of::<T>())
-        .is_none_or(|b| b > isize::MAX as usize)
-    {
-        return Err(Error::new(
-            ErrorKind::Overflow,
-            format!("{name}: length {len} overflows"),
-        ));
-    }
-    if !ptr.is_aligned() {
-        return Err(Error::new(
-            ErrorKind::Misaligned,
-            format!("{name}: pointer misaligned"),
-        ));
-    }
-    // SAFETY: non-NULL, aligned, in-bounds size; validity is the caller's contract.
-    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
 }
 
 /// Borrows `(ptr, len)` as a writable slice of plain values.

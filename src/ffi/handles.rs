@@ -7,15 +7,15 @@
 
 use crate::{Error, ErrorKind, Result};
 use std::any::Any;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::format;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 type Object = Arc<dyn Any + Send + Sync>;
 
-fn registry() -> MutexGuard<'static, HashMap<u64, Object>> {
-    static REGISTRY: OnceLock<Mutex<HashMap<u64, Object>>> = OnceLock::new();
+fn registry() -> MutexGuard<'static, BTreeMap<u64, Object>> {
+    static REGISTRY: OnceLock<Mutex<BTreeMap<u64, Object>>> = OnceLock::new();
     REGISTRY
         .get_or_init(Default::default)
         .lock()
@@ -41,22 +41,30 @@ pub(crate) fn with<T: Send + 'static, R>(
 ) -> Result<R> {
     let obj = registry().get(&h).cloned().ok_or_else(|| bad(h, kind))?;
     let cell = obj.downcast_ref::<Mutex<T>>().ok_or_else(|| bad(h, kind))?;
-    let mut guard = cell
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    f(&mut guard)
+    f(&mut lock(cell))
 }
 
-/// Unregisters handle `h` of type `T` and returns the object once no call is using it.
-pub(crate) fn remove<T: Send + 'static>(h: u64, kind: &str) -> Result<()> {
+/// Unregisters handle `h` of type `T` and returns the object. A call that is using it on
+/// another thread keeps its own reference; lock the returned mutex to wait for it to finish.
+pub(crate) fn remove<T: Send + 'static>(h: u64, kind: &str) -> Result<Arc<Mutex<T>>> {
     let mut reg = registry();
-    match reg.get(&h) {
-        Some(obj) if obj.downcast_ref::<Mutex<T>>().is_some() => {
-            reg.remove(&h);
-            Ok(())
-        }
-        _ => Err(bad(h, kind)),
-    }
+    let obj = match reg.get(&h) {
+        Some(obj) if obj.downcast_ref::<Mutex<T>>().is_some() => reg.remove(&h),
+        _ => None,
+    };
+    obj.and_then(|o| o.downcast::<Mutex<T>>().ok())
+        .ok_or_else(|| bad(h, kind))
+}
+
+/// Locks an object returned by [`remove`], whatever a panicking holder left behind.
+pub(crate) fn lock<T>(obj: &Mutex<T>) -> MutexGuard<'_, T> {
+    obj.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Number of open handles of every kind (for leak checks in tests).
+pub(crate) fn open_count() -> usize {
+    registry().len()
 }
 
 fn bad(h: u64, kind: &str) -> Error {

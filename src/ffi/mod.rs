@@ -17,17 +17,68 @@
 //!   double close is reported the same way. Every handle may be used from any thread; calls on
 //!   one handle are serialised internally.
 //! - Panics never cross the boundary: they become `OHLCV_STATUS_PANIC`.
+//! - Enums passed in (`ohlcv_format`, `ohlcv_side`, `ohlcv_durability`, `ohlcv_index_format`)
+//!   are `int32_t` parameters or fields, validated (`OHLCV_STATUS_INVALID_ARGUMENT` for any
+//!   other value), never Rust enums, since an out-of-range enum value is undefined behaviour.
+//! - Ownership is stated in the first lines of every function's documentation: who frees what,
+//!   with which function, and how long a borrowed pointer stays valid.
+//!
+//! # The surface
+//!
+//! | area | functions |
+//! |---|---|
+//! | status | `ohlcv_status_str`, `ohlcv_last_error_message` |
+//! | build | `ohlcv_version`, `ohlcv_abi_version`, `ohlcv_simd_backend`, `ohlcv_handles_count` |
+//! | buffers | `ohlcv_bars_alloc`, `ohlcv_bars_free` |
+//! | reader | `ohlcv_reader_open`, `_close`, `_bars` (zero-copy), `_read` (batch + offsets), `_seek`, `_tell`, `_eof`, `_info` |
+//! | writer | `ohlcv_writer_open`, `_close`, `_write_at`, `_append`, `_seek_end`, `_truncate`, `_flush`, `_tell`, `_info` |
+//! | index | `ohlcv_index_read`, `ohlcv_index_write` |
+//! | reductions | `ohlcv_bars_max_high`, `_min_low`, `_first_open`, `_last_close`, `_sum_volume`, `_sum_volume_kahan`, `_fold` |
+//! | resample | `ohlcv_resample_options_default`, `ohlcv_resample`, `ohlcv_resampler_new`, `_push`, `_forming`, `_finish`, `_free` |
+//! | engine | `ohlcv_engine_run` |
+//!
+//! # Adding an export (and the indicators)
+//!
+//! Write the function out in full, in the module of its area, so cbindgen sees it:
+//! `#[unsafe(no_mangle)] pub unsafe extern "C" fn ohlcv_<object>_<verb>(...) -> ohlcv_status`,
+//! whose body is one `ffi_boundary(|| { ... })`. Inside: check out-pointers first
+//! (`check_out`), turn arguments into Rust values with the `boundary` helpers
+//! (`bars_from_raw`, `str_from_c`, `path_from_c`, an `int32_t` → enum match), call one Rust
+//! function, and write outputs last (`out_write`). Then regenerate the header (see
+//! `cbindgen.toml`), add the symbol to the C test and the Python prototypes.
+//!
+//! Indicators follow the same shape, one file `src/ffi/indicators.rs` with one export per
+//! indicator function, named `ohlcv_ind_<name>`:
+//!
+//! - batch: `ohlcv_ind_<name>(const ohlcv_bar *bars, size_t count, <parameters by value>,
+//!   double *out, size_t capacity, size_t *out_count)`, the output one `double` per input bar
+//!   (NaN during the warm-up, as TA-Lib's leading values), several outputs as several
+//!   `double *` buffers (`out_macd`, `out_signal`, `out_hist`) sharing one `capacity`; a
+//!   short `capacity` is `OHLCV_STATUS_BUFFER_TOO_SMALL`, a bad period `INVALID_ARGUMENT`;
+//! - streaming: an opaque `ohlcv_ind_<name>_state` with `ohlcv_ind_<name>_new(<parameters>,
+//!   ohlcv_ind_<name>_state **out)`, `_push(state, bars, count, out..., capacity, out_count)`
+//!   and `_free(state)`, kept in the handle registry like the resampler;
+//! - a parameter struct (`ohlcv_ind_<name>_params`) only when there are more than three
+//!   parameters, with an `ohlcv_ind_<name>_params_default(out)` filler.
 #![allow(non_camel_case_types)]
 
+mod bars;
 mod boundary;
+mod engine;
 mod handles;
 mod index;
-
+mod reader;
+mod resample;
 mod status;
 mod version;
+mod writer;
 
+pub use bars::*;
 pub use boundary::ffi_boundary;
+pub use engine::*;
 pub use index::*;
-
+pub use reader::*;
+pub use resample::*;
 pub use status::*;
 pub use version::*;
+pub use writer::*;

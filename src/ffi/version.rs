@@ -1,8 +1,11 @@
-//! Version reporting and aligned bar buffers.
+//! Version and build reporting, diagnostics, and aligned bar buffers.
 
 use super::boundary::{check_out, ffi_boundary, out_write};
+use super::handles;
 use super::status::ohlcv_status;
+use crate::simd::{self, Backend};
 use crate::{Bar, Error, ErrorKind};
+use core::ffi::CStr;
 use core::ffi::c_char;
 use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::format;
@@ -20,10 +23,38 @@ pub extern "C" fn ohlcv_version() -> *const c_char {
     VERSION.as_ptr().cast()
 }
 
-/// The ABI version the library was built with (see `OHLCV_ABI_VERSION`).
+/// The ABI version the library was built with (see `OHLCV_ABI_VERSION`): callers compare it
+/// with the header's macro at startup. Nothing to free.
 #[unsafe(no_mangle)]
 pub extern "C" fn ohlcv_abi_version() -> u32 {
     ABI_VERSION
+}
+
+/// The SIMD backend the reductions dispatch to on this CPU, as a static NUL-terminated string:
+/// `"scalar"`, `"wide"` (SSE2/NEON via the `wide` crate), `"avx2"` or `"avx512"`. Chosen once, at
+/// the first call that needs it. Never NULL; do not free.
+#[unsafe(no_mangle)]
+pub extern "C" fn ohlcv_simd_backend() -> *const c_char {
+    let name: &'static CStr = match simd::backend() {
+        Backend::Scalar => c"scalar",
+        Backend::Wide => c"wide",
+        Backend::Avx2 => c"avx2",
+        Backend::Avx512 => c"avx512",
+    };
+    name.as_ptr()
+}
+
+/// Writes the number of open handles of every kind (readers, writers, resamplers) to `*out`: a
+/// leak check for tests and long-running hosts.
+///
+/// Ownership: nothing is allocated.
+///
+/// # Safety
+/// `out` must be NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ohlcv_handles_count(out: *mut usize) -> ohlcv_status {
+    // SAFETY: forwarded to the caller's contract.
+    ffi_boundary(|| unsafe { out_write(out, handles::open_count()) })
 }
 
 /// Bytes before the returned pointer: one cache line that records the bar count.
