@@ -53,27 +53,11 @@ def test_four_readers_while_one_writes(tmp_path):
         finally:
             done.set()
 
-    races = [0]
-
-    def open_reader():
-        # The binary reader stats the file, then maps it; when the writer appends in between,
-        # the mapping's length differs from the stat and the open fails with this IO error
-        # (src/io/binary.rs maps the current length instead of the length it checked). Only
-        # that error is retried; any other error, or data that is not a prefix, fails the test.
-        for _ in range(100):
-            try:
-                return ohlcv.Reader(path)
-            except ohlcv.OhlcvError as e:
-                if "changed size while being mapped" not in e.message:
-                    raise
-                races[0] += 1
-        raise AssertionError("the reader never opened")
-
     def reader(k):
         def run():
             while True:
                 finished = done.is_set()
-                with open_reader() as r:
+                with ohlcv.Reader(path) as r:
                     view = r.bars()
                     n = len(view)
                     # Whatever length a reader sees, it is a prefix of what is being written.

@@ -4,7 +4,7 @@
 //! For every symbol of `DATA/aggregate/1m/`, each [`CascadeStep`] resamples its source
 //! timeframe's file into its own (`5m` from `1m`, `15m` from `5m`, ... `1Y` from `1M`; see
 //! [`default_cascade`]), exactly as the pipeline does, so the output files are byte-identical
-//! to its pandas results. See [`step`] for the incremental protocol and what a crash leaves.
+//! to its pandas results. The module `step` (private) documents the incremental protocol and what a crash leaves.
 
 mod layout;
 mod merge;

@@ -9,7 +9,7 @@
 
 use super::{BarReader, BarWriter, Format};
 use crate::{Bar, Error, ErrorKind, Result};
-use memmap2::{Advice, Mmap};
+use memmap2::{Advice, Mmap, MmapOptions};
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -69,16 +69,16 @@ impl BinaryReader {
         let map = if len == 0 {
             None // mmap cannot map 0 bytes; an empty file is an empty series.
         } else {
+            let map_len = usize::try_from(len).map_err(|_| {
+                Error::new(ErrorKind::Overflow, format!("{}: too large to map", path.display()))
+            })?;
+            // Map exactly the whole records measured above: a writer appending meanwhile only
+            // adds bytes beyond the view, which this reader does not see.
             // SAFETY: the mapping is read-only and private to this reader. Its soundness relies on
             // no process truncating or rewriting the mapped range while it is alive, the same
             // contract as every mmap reader; this is documented on the type and on the writers.
-            let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(&path, "mmap", e))?;
-            if map.len() as u64 != len {
-                return Err(Error::new(
-                    ErrorKind::Io,
-                    format!("{}: file changed size while being mapped", path.display()),
-                ));
-            }
+            let map = unsafe { MmapOptions::new().len(map_len).map(&file) }
+                .map_err(|e| Error::io(&path, "mmap", e))?;
             let advice: &[Advice] = match pattern {
                 AccessPattern::Sequential => &[Advice::Sequential, Advice::WillNeed],
                 AccessPattern::Random => &[Advice::Random],
