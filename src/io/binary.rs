@@ -70,7 +70,10 @@ impl BinaryReader {
             None // mmap cannot map 0 bytes; an empty file is an empty series.
         } else {
             let map_len = usize::try_from(len).map_err(|_| {
-                Error::new(ErrorKind::Overflow, format!("{}: too large to map", path.display()))
+                Error::new(
+                    ErrorKind::Overflow,
+                    format!("{}: too large to map", path.display()),
+                )
             })?;
             // Map exactly the whole records measured above: a writer appending meanwhile only
             // adds bytes beyond the view, which this reader does not see.
