@@ -928,16 +928,7 @@ impl CsvWriter {
             .truncate(false)
             .open(path)
             .map_err(|e| Error::io(path, "open for writing", e))?;
-        file.try_lock().map_err(|e| match e {
-            std::fs::TryLockError::WouldBlock => Error::new(
-                ErrorKind::Busy,
-                format!(
-                    "{}: busy: another writer holds the lock on this file",
-                    path.display()
-                ),
-            ),
-            std::fs::TryLockError::Error(e) => Error::io(path, "lock", e),
-        })?;
+        super::binary::lock_exclusive(path, &file)?;
         let len = file
             .metadata()
             .map_err(|e| Error::io(path, "stat", e))?
