@@ -279,3 +279,35 @@ fn corrupt_index_is_an_error_and_untouched() {
         );
     }
 }
+
+#[test]
+fn unsynced_index_writes_in_place_and_migrates_legacy() {
+    use std::os::unix::fs::MetadataExt;
+    let d = tmpdir("unsynced");
+    let p = d.join("SYM.idx");
+    let idx = IndexFile::new(&p, IndexFormat::Binary);
+    let a = IndexRecord {
+        last_date: 19_700_101,
+        in_pos: 64,
+        out_pos: 128,
+    };
+    idx.write_unsynced(&a).unwrap();
+    let inode = std::fs::metadata(&p).unwrap().ino();
+    let b = IndexRecord { in_pos: 6400, ..a };
+    idx.write_unsynced(&b).unwrap();
+    assert_eq!(idx.read().unwrap(), b);
+    assert_eq!(
+        std::fs::metadata(&p).unwrap().ino(),
+        inode,
+        "rewritten in place"
+    );
+    // A legacy 16-byte index is replaced by the 24-byte form.
+    std::fs::write(&p, [0u8; 16]).unwrap();
+    idx.write_unsynced(&a).unwrap();
+    assert_eq!(std::fs::read(&p).unwrap(), a.to_bytes());
+    // The durable write always goes through a new file (temp, fsync, rename).
+    let inode = std::fs::metadata(&p).unwrap().ino();
+    idx.write(&b).unwrap();
+    assert_ne!(std::fs::metadata(&p).unwrap().ino(), inode);
+    assert_eq!(idx.read().unwrap(), b);
+}

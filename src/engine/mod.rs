@@ -305,7 +305,7 @@ pub fn run_symbol(
             format!("{}: no 1-minute file for symbol {symbol:?}", root.display()),
         ));
     }
-    let mut scratch = Vec::new();
+    let (mut scratch, mut scratch_in) = (Vec::new(), Vec::new());
     let mut report = SymbolReport {
         symbol: symbol.to_string(),
         steps: Vec::new(),
@@ -340,14 +340,14 @@ pub fn run_symbol(
             durability: config.durability,
             input_commit_limit,
         };
-        let mut outcome = step::run(&spec, &mut scratch)?;
+        let mut outcome = step::run(&spec, &mut scratch, &mut scratch_in)?;
         if matches!(outcome, step::Outcome::NeedsFullRecompute) {
             // Every step reading this one's output (transitively) derived its committed bars
             // from bars that will change: reset those first, then this one, then recompute.
             reset_dependents(layout, config, symbol, i)?;
             reset_index(layout, config, &step.name, symbol)?;
             report.full_recomputes += 1;
-            outcome = step::run(&spec, &mut scratch)?;
+            outcome = step::run(&spec, &mut scratch, &mut scratch_in)?;
         }
         let step::Outcome::Done(r) = outcome else {
             return Err(Error::new(

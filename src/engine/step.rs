@@ -27,6 +27,7 @@ use crate::timeframe::Timeframe;
 use crate::{Bar, Error, ErrorKind, Result};
 use std::boxed::Box;
 use std::format;
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::vec::Vec;
 
@@ -92,10 +93,18 @@ impl Offsets<'_> {
 /// Output buffer size in bars: bounds the step's heap use whatever the file size.
 const OUT_BUF: usize = 1 << 14;
 
+/// Binary input is read in chunks of this many bars (1 MiB): small enough to stay in cache
+/// between the copy and the kernel, large enough that syscalls do not matter.
+const IN_BUF: usize = 1 << 14;
+
 /// Runs one step to the end of its input.
-/// `scratch` is the output buffer, reused across steps so each step does not fault in fresh
-/// zeroed pages.
-pub(crate) fn run(spec: &StepSpec<'_>, scratch: &mut Vec<Bar>) -> Result<Outcome> {
+/// `scratch` and `scratch_in` are the output and input buffers, reused across steps so each
+/// step does not fault in fresh zeroed pages.
+pub(crate) fn run(
+    spec: &StepSpec<'_>,
+    scratch: &mut Vec<Bar>,
+    scratch_in: &mut Vec<Bar>,
+) -> Result<Outcome> {
     scratch.resize(OUT_BUF, Bar::default());
     let index = IndexFile::new(spec.index, index_format(spec.format));
     let committed = index.read()?;
@@ -122,22 +131,24 @@ pub(crate) fn run(spec: &StepSpec<'_>, scratch: &mut Vec<Bar>) -> Result<Outcome
         .len();
     match spec.format {
         Format::Binary => {
-            let reader = if input_len == 0 {
-                None
-            } else {
-                Some(BinaryReader::open(spec.input)?)
-            };
-            let rows = reader.as_ref().map_or(&[][..], BinaryReader::bars);
+            io::binary::check_whole_records(spec.input, input_len)?;
             step.check_input_against_index(input_len, 0)?;
             step.initial = step.committed;
-            let first = (step.committed.in_pos / 64) as usize;
             step.restart_at_commit()?;
-            if step
-                .feed_sorted(&rows[first..], Offsets::Strided(step.committed.in_pos))?
-                .is_err()
-            {
+            if step.feed_binary_file(input_len, scratch_in)?.is_err() {
                 // Time steps back somewhere after the resume point: merge from where this run
-                // started (commits made since assumed ordered input).
+                // started (commits made since assumed ordered input), over a mapping of the
+                // records that were there when the step began.
+                let reader = BinaryReader::open(spec.input)?;
+                let rows = reader
+                    .bars()
+                    .get(..(input_len / 64) as usize)
+                    .ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::Io,
+                            format!("{}: file shrank while being read", spec.input.display()),
+                        )
+                    })?;
                 step.committed = step.initial;
                 let first = (step.committed.in_pos / 64) as usize;
                 step.restart_at_commit()?;
@@ -320,6 +331,26 @@ impl Step<'_> {
             if self.rows_since_commit >= batch {
                 self.commit_sorted()?;
             }
+        }
+        Ok(Ok(()))
+    }
+
+    /// Reads the binary input from the resume point to `len` in cache-sized chunks (`pread` into
+    /// `buf`, which the kernel then reads from cache) and feeds them in file order, committing
+    /// every batch and at the end. `Err(Unsorted)` if time steps back.
+    fn feed_binary_file(&mut self, len: u64, buf: &mut Vec<Bar>) -> Result<Result<(), Unsorted>> {
+        let file = std::fs::File::open(self.spec.input)
+            .map_err(|e| Error::io(self.spec.input, "open", e))?;
+        buf.resize(IN_BUF, Bar::default());
+        let mut pos = self.committed.in_pos;
+        while pos < len {
+            let n = (((len - pos) / 64) as usize).min(IN_BUF);
+            file.read_exact_at(bytemuck::cast_slice_mut(&mut buf[..n]), pos)
+                .map_err(|e| Error::io(self.spec.input, &format!("read at offset {pos}"), e))?;
+            if self.feed_sorted(&buf[..n], Offsets::Strided(pos))?.is_err() {
+                return Ok(Err(Unsorted));
+            }
+            pos += n as u64 * 64;
         }
         self.commit_sorted()?;
         Ok(Ok(()))

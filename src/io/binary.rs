@@ -188,7 +188,7 @@ impl BarReader for BinaryReader {
 }
 
 /// Errors with [`ErrorKind::TruncatedFile`] unless `len` is a whole number of records.
-fn check_whole_records(path: &Path, len: u64) -> Result<()> {
+pub(crate) fn check_whole_records(path: &Path, len: u64) -> Result<()> {
     let stray = len % RECORD;
     if stray != 0 {
         return Err(Error::new(
