@@ -305,6 +305,15 @@ fn unsynced_index_writes_in_place_and_migrates_legacy() {
     std::fs::write(&p, [0u8; 16]).unwrap();
     idx.write_unsynced(&a).unwrap();
     assert_eq!(std::fs::read(&p).unwrap(), a.to_bytes());
+    // An empty index (a crash between creating and writing it) reads as fresh.
+    std::fs::write(&p, b"").unwrap();
+    assert_eq!(idx.read().unwrap(), IndexRecord::FRESH);
+    assert_eq!(
+        IndexFile::new(&p, IndexFormat::Text).read().unwrap(),
+        IndexRecord::FRESH
+    );
+    idx.write_unsynced(&a).unwrap();
+    assert_eq!(idx.read().unwrap(), a);
     // The durable write always goes through a new file (temp, fsync, rename).
     let inode = std::fs::metadata(&p).unwrap().ino();
     idx.write(&b).unwrap();

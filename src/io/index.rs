@@ -243,13 +243,20 @@ impl IndexFile {
         self.format
     }
 
-    /// Reads the index. A missing file is [`IndexRecord::FRESH`] (nothing is written).
+    /// Reads the index. A missing file is [`IndexRecord::FRESH`] (nothing is written), and so
+    /// is an empty one: the only state an unsynced first commit can leave when the process dies
+    /// between creating the file and writing it, and in any case a safe answer, since starting
+    /// from nothing recomputes everything. Any other size or content that is not a valid record
+    /// is [`ErrorKind::IndexCorrupt`].
     pub fn read(&self) -> Result<IndexRecord> {
         let bytes = match std::fs::read(&self.path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(IndexRecord::FRESH),
             Err(e) => return Err(Error::io(&self.path, "read index", e)),
         };
+        if bytes.is_empty() {
+            return Ok(IndexRecord::FRESH);
+        }
         let what = self.path.display().to_string();
         match self.format {
             IndexFormat::Binary => IndexRecord::from_bytes(&bytes, &what),
