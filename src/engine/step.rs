@@ -109,6 +109,8 @@ pub(crate) fn run(
     let index = IndexFile::new(spec.index, index_format(spec.format));
     let committed = index.read()?;
     let writer = io::factory::open_writer(spec.output, Some(spec.format))?;
+    // The output's writer lock also serialises this index's writers.
+    index.remove_stale_temp()?;
     let out_start = writer.data_start();
     let mut step = Step {
         spec,

@@ -431,7 +431,7 @@ pub(crate) fn replace_file(path: &Path, bytes: &[u8], sync: bool) -> Result<()> 
 }
 
 /// `<file name>.tmp` in the same directory.
-fn temp_path(path: &Path) -> PathBuf {
+pub(crate) fn temp_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".tmp");
     path.with_file_name(name)

@@ -268,6 +268,19 @@ impl IndexFile {
         }
     }
 
+    /// Removes a temp file left beside the index by a write that was killed before its rename
+    /// (the index itself is then still the previous, complete one). Call only while holding the
+    /// lock that serialises writers of this index.
+    pub fn remove_stale_temp(&self) -> Result<()> {
+        let tmp = super::binary::temp_path(&self.path);
+        match std::fs::remove_file(&tmp) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(Error::io(&tmp, "remove stale temp file", e))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Writes `rec` durably and atomically (temp file, fsync, rename, fsync of the directory),
     /// creating the parent directory if needed. A legacy file is replaced by the current form.
     pub fn write(&self, rec: &IndexRecord) -> Result<()> {
