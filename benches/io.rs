@@ -1,7 +1,7 @@
 //! File access: opening a binary file with mmap and scanning it (zero-copy) versus reading it
 //! into a `Vec<Bar>` first, on a file in the page cache.
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput};
 use ohlcv::io::binary::write_atomic;
 use ohlcv::io::{BarReader, BinaryReader};
 use std::hint::black_box;
@@ -38,5 +38,8 @@ fn io(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-criterion_group!(benches, io);
-criterion_main!(benches);
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    io(&mut c);
+    c.final_summary();
+}
