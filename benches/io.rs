@@ -1,7 +1,7 @@
 //! File access: opening a binary file with mmap and scanning it (zero-copy) versus reading it
 //! into a `Vec<Bar>` first, on a file in the page cache.
 
-use criterion::{Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ohlcv::io::binary::write_atomic;
 use ohlcv::io::{BarReader, BinaryReader};
 use std::hint::black_box;
@@ -38,8 +38,5 @@ fn io(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn main() {
-    let mut c = Criterion::default().configure_from_args();
-    io(&mut c);
-    c.final_summary();
-}
+criterion_group!(benches, io);
+criterion_main!(benches);
