@@ -1,5 +1,6 @@
 //! File access: opening a binary file with mmap and scanning it (zero-copy) versus reading it
 //! into a `Vec<Bar>` first, on a file in the page cache.
+#![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ohlcv::io::binary::write_atomic;
