@@ -2076,3 +2076,267 @@ fn c_states_have_the_size_of_the_rust_states() {
     );
     assert_eq!(STATE_CAPACITY, DEFAULT_CAPACITY);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Saved states across library versions
+
+/// One synthetic bar for the fingerprints.
+#[derive(Clone, Copy)]
+struct B {
+    ts: u64,
+    h: f64,
+    l: f64,
+    c: f64,
+    v: f64,
+}
+
+/// FNV-1a over the state's 64-bit words (as numbers, so the byte order does not matter) after
+/// `init` and 300 `step`s over a fixed series.
+fn fingerprint<S: Copy>(
+    init: impl Fn(*mut S) -> ohlcv_status,
+    step: impl Fn(*mut S, B) -> ohlcv_status,
+) -> u64 {
+    let mut st: S = unsafe { std::mem::zeroed() };
+    ok(init(&mut st));
+    for i in 0..300u64 {
+        let c = 100.0 + ((i * 37) % 23) as f64 * 0.25 - (i % 7) as f64 * 0.5;
+        let b = B {
+            ts: 1_704_150_000_000 + i * 3_600_000,
+            h: c + 0.75,
+            l: c - 0.5,
+            c,
+            v: ((i * 13) % 17) as f64,
+        };
+        ok(step(&mut st, b));
+    }
+    assert_eq!(size_of::<S>() % 8, 0);
+    let words =
+        unsafe { std::slice::from_raw_parts((&st as *const S).cast::<u64>(), size_of::<S>() / 8) };
+    words.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, w| {
+        (h ^ w).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// A state saved by one library build must mean the same to the next one, or be refused: the
+/// bytes of every state after a fixed run are pinned here for `STATE_FORMAT` 1. When this test
+/// fails, the contents of a state changed (a field, its order, its arithmetic): bump
+/// `STATE_FORMAT` in `src/ffi/ind_state.rs` (states saved in the old format are then refused
+/// with a clear message instead of being misread), bump `OHLCV_ABI_VERSION` too if a size
+/// changed, and update this table.
+#[test]
+fn state_contents_are_pinned_to_the_state_format() {
+    let mut got = Vec::new();
+    unsafe {
+        got.push((
+            "sma",
+            fingerprint(
+                |s| ohlcv_ind_sma_init(10, s),
+                |s, b| ohlcv_ind_sma_update(s, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "ema",
+            fingerprint(
+                |s| ohlcv_ind_ema_init(10, TALIB, s),
+                |s, b| ohlcv_ind_ema_update(s, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "ema pandas",
+            fingerprint(
+                |s| ohlcv_ind_ema_init(10, PANDAS, s),
+                |s, b| ohlcv_ind_ema_update(s, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "wma",
+            fingerprint(
+                |s| ohlcv_ind_wma_init(7, s),
+                |s, b| ohlcv_ind_wma_update(s, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "dema",
+            fingerprint(
+                |s| ohlcv_ind_dema_init(6, s),
+                |s, b| ohlcv_ind_dema_update(s, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "tema",
+            fingerprint(
+                |s| ohlcv_ind_tema_init(5, s),
+                |s, b| ohlcv_ind_tema_update(s, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "rsi",
+            fingerprint(
+                |s| ohlcv_ind_rsi_init(9, TALIB, s),
+                |s, b| ohlcv_ind_rsi_update(s, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "macd",
+            fingerprint(
+                |s| ohlcv_ind_macd_init(12, 26, 9, PANDAS, s),
+                |s, b| ohlcv_ind_macd_update(s, b.c, null_mut(), null_mut(), null_mut()),
+            ),
+        ));
+        got.push((
+            "bbands",
+            fingerprint(
+                |s| ohlcv_ind_bbands_init(20, 2.0, 1.5, s),
+                |s, b| ohlcv_ind_bbands_update(s, b.c, null_mut(), null_mut(), null_mut()),
+            ),
+        ));
+        got.push((
+            "stddev",
+            fingerprint(
+                |s| ohlcv_ind_stddev_init(10, 1.5, s),
+                |s, b| ohlcv_ind_stddev_update(s, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "atr",
+            fingerprint(
+                |s| ohlcv_ind_atr_init(14, TALIB, s),
+                |s, b| ohlcv_ind_atr_update(s, b.h, b.l, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "trange",
+            fingerprint(
+                |s| ohlcv_ind_trange_init(s),
+                |s, b| ohlcv_ind_trange_update(s, b.h, b.l, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "stoch",
+            fingerprint(
+                |s| ohlcv_ind_stoch_init(9, 3, 4, s),
+                |s, b| ohlcv_ind_stoch_update(s, b.h, b.l, b.c, null_mut(), null_mut()),
+            ),
+        ));
+        got.push((
+            "willr",
+            fingerprint(
+                |s| ohlcv_ind_willr_init(14, s),
+                |s, b| ohlcv_ind_willr_update(s, b.h, b.l, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "cci",
+            fingerprint(
+                |s| ohlcv_ind_cci_init(20, s),
+                |s, b| ohlcv_ind_cci_update(s, b.h, b.l, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "adx",
+            fingerprint(
+                |s| ohlcv_ind_adx_init(10, s),
+                |s, b| ohlcv_ind_adx_update(s, b.h, b.l, b.c, null_mut(), null_mut(), null_mut()),
+            ),
+        ));
+        got.push((
+            "mfi",
+            fingerprint(
+                |s| ohlcv_ind_mfi_init(14, s),
+                |s, b| ohlcv_ind_mfi_update(s, b.h, b.l, b.c, b.v, null_mut()),
+            ),
+        ));
+        got.push((
+            "obv",
+            fingerprint(
+                |s| ohlcv_ind_obv_init(s),
+                |s, b| ohlcv_ind_obv_update(s, b.c, b.v, null_mut()),
+            ),
+        ));
+        got.push((
+            "roc",
+            fingerprint(
+                |s| ohlcv_ind_roc_init(10, s),
+                |s, b| ohlcv_ind_roc_update(s, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "mom",
+            fingerprint(
+                |s| ohlcv_ind_mom_init(5, s),
+                |s, b| ohlcv_ind_mom_update(s, b.c, null_mut()),
+            ),
+        ));
+        got.push((
+            "max",
+            fingerprint(
+                |s| ohlcv_ind_max_init(15, s),
+                |s, b| ohlcv_ind_max_update(s, b.h, null_mut()),
+            ),
+        ));
+        got.push((
+            "min",
+            fingerprint(
+                |s| ohlcv_ind_min_init(15, s),
+                |s, b| ohlcv_ind_min_update(s, b.l, null_mut()),
+            ),
+        ));
+        got.push((
+            "donchian",
+            fingerprint(
+                |s| ohlcv_ind_donchian_init(20, s),
+                |s, b| ohlcv_ind_donchian_update(s, b.h, b.l, null_mut(), null_mut(), null_mut()),
+            ),
+        ));
+        got.push((
+            "vwap",
+            fingerprint(
+                |s| ohlcv_ind_vwap_init(s),
+                |s, b| ohlcv_ind_vwap_update(s, b.ts, b.h, b.l, b.c, b.v, null_mut()),
+            ),
+        ));
+    }
+    let want = [
+        ("sma", 0xda8379831db28a0b),
+        ("ema", 0x14c27aae0051b763),
+        ("ema pandas", 0x70c52bd364b3b62d),
+        ("wma", 0x2f3faca43a0c106e),
+        ("dema", 0x5aca26285a90d03b),
+        ("tema", 0xaf3fe9f3be4a461b),
+        ("rsi", 0x8b1954f572ceeac9),
+        ("macd", 0x6632ce7e6df1ff49),
+        ("bbands", 0xe7605d8f9dfe34d9),
+        ("stddev", 0x951c9d73c8aa862c),
+        ("atr", 0x24cf12868f5f996d),
+        ("trange", 0x393c4d622a387a6d),
+        ("stoch", 0x2eabd5f8eda79234),
+        ("willr", 0x5c19cb969c384ce5),
+        ("cci", 0xbc2e8e83a7113ac4),
+        ("adx", 0x990da382f33c9d47),
+        ("mfi", 0x5ca0d05045e2f23b),
+        ("obv", 0x0c93cdffc3379127),
+        ("roc", 0x766c49bbfbfdfa87),
+        ("mom", 0x8dae57398b2c3c2d),
+        ("max", 0x640c64bf925a5648),
+        ("min", 0x419257410b4260ef),
+        ("donchian", 0x2d05485875ad6d42),
+        ("vwap", 0x765ecd544c9f5d50),
+    ];
+    assert_eq!(
+        STATE_FORMAT, 1,
+        "pin the fingerprints of the new state format"
+    );
+    assert_eq!(got.len(), want.len());
+    let mut changed = Vec::new();
+    for ((name, h), (wname, w)) in got.iter().zip(want) {
+        assert_eq!(*name, wname);
+        if *h != w {
+            changed.push(format!("(\"{name}\", {h:#018x})"));
+        }
+    }
+    assert!(
+        changed.is_empty(),
+        "the contents of these states changed for the same STATE_FORMAT (see this test's \
+         documentation): {changed:?}"
+    );
+}
