@@ -18,7 +18,9 @@
 //! checks it, so a state that was never initialised (all zeros, say), belongs to another
 //! indicator, or was saved under another state format is `OHLCV_STATUS_INVALID_ARGUMENT`
 //! instead of garbage. The `opaque` words are not checked: they must be bytes that `_init` or
-//! `_update` produced (altered bytes give meaningless numbers, never memory unsafety).
+//! `_update` produced. Altered bytes are never memory-unsafe (the Rust states index their
+//! windows with checks), but they can give meaningless numbers, `OHLCV_STATUS_PANIC`, or, in
+//! the states with rolling extremes (MAX, MIN, Donchian, WILLR, STOCH), a very long update.
 //!
 //! Updates and peeks give exactly the batch function's numbers at every bar, gaps (non-finite
 //! inputs) included: a gap outputs NaN and restarts the indicator.
@@ -40,7 +42,8 @@ pub const STATE_CAPACITY: usize = DEFAULT_CAPACITY;
 const CAP: usize = STATE_CAPACITY;
 
 /// Version of the state contents; part of every tag. Bump it whenever the bytes of any state
-/// change meaning, so that states saved by an older library are refused, not misread.
+/// change meaning (`tests/ffi_indicators.rs` pins them), so that states saved by an older
+/// library are refused, not misread.
 pub const STATE_FORMAT: u64 = 1;
 
 /// A tag: `"ohlcv"` in the top five bytes, then the state format (16 bits) and the indicator
