@@ -6,8 +6,8 @@ DIR is the directory test_indicators wrote: the input columns, jobs.txt (one ref
 line, as indicator_ref.py reads them) and the C outputs c.JOB.K.f64. This script runs
 indicator_ref.py on DIR (which writes JOB.K.f64), then requires every C output to have the
 reference's NaN positions and values within 1e-10 relative / 1e-12 absolute, and reports how
-many values are bit-identical. Exit status 0 when everything matches, 1 otherwise, 3 when
-numpy, pandas or talib cannot be imported.
+many values are bit-identical; the last line is "N passed, N failed" (outputs). Exit status 0
+when everything matches, 1 otherwise, 3 when numpy, pandas or talib cannot be imported.
 """
 
 import os
@@ -27,7 +27,7 @@ def main():
         print(f"cannot compare with TA-Lib: {e}", file=sys.stderr)
         return 3
     subprocess.run([sys.executable, os.path.join(HERE, "indicator_ref.py"), root], check=True)
-    bad, outputs, values, identical = 0, 0, 0, 0
+    bad, good, outputs, values, identical = 0, 0, 0, 0, 0
     with open(os.path.join(root, "jobs.txt")) as f:
         jobs = [line.split() for line in f if line.strip()]
     for parts in jobs:
@@ -44,6 +44,7 @@ def main():
             got = np.fromfile(path, dtype="<f8")
             outputs += 1
             what = f"{name} ({func}) output {k}"
+            before = bad
             if got.shape != ref.shape:
                 print(f"{what}: {got.shape} values, reference {ref.shape}", file=sys.stderr)
                 bad += 1
@@ -62,12 +63,13 @@ def main():
                     bad += 1
                 values += int(ok.sum())
                 identical += int((g.view("<u8") == r.view("<u8")).sum())
+            good += bad == before
             k += 1
         if k == 0:
             print(f"{name}: no reference output", file=sys.stderr)
             bad += 1
-    print(f"{outputs} outputs of {len(jobs)} jobs, {values} values, {identical} bit-identical; "
-          f"{bad} mismatches")
+    print(f"{outputs} outputs of {len(jobs)} jobs, {values} values, {identical} bit-identical")
+    print(f"{good} passed, {bad} failed")
     if outputs == 0:
         return 1
     return 1 if bad else 0
