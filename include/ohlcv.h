@@ -19,6 +19,9 @@
 #define OHLCV_VERSION_PATCH 0
 /* Bumped on any breaking change to a layout or a signature; compare with ohlcv_abi_version(). */
 #define OHLCV_ABI_VERSION 1
+/* Window capacity of the streaming indicator states (ohlcv_ind_<name>_state): windowed
+   indicators stream periods up to this; the batch functions take any period. */
+#define OHLCV_IND_STATE_CAPACITY 256
 
 #if defined(__GNUC__) || defined(__clang__)
 #define OHLCV_ALIGNED(n) __attribute__((aligned(n)))
@@ -238,6 +241,33 @@ typedef int32_t ohlcv_durability;
 #endif // __cplusplus
 
 /*
+ Which reference an indicator follows (pass the value as `int32_t`). Only EMA, RSI, ATR and
+ MACD take one.
+ */
+enum ohlcv_convention
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /*
+   TA-Lib's definitions and arithmetic, bit for bit (SMA-seeded EMAs, Wilder smoothing).
+   */
+  OHLCV_CONVENTION_TALIB = 0,
+  /*
+   The legacy pipeline's pandas formulas (`ewm(span=p, adjust=False)` for EMA and MACD,
+   `ewm(com=p-1, adjust=False)` for RSI and ATR), bit for bit, defined from the first bar.
+   */
+  OHLCV_CONVENTION_PANDAS = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ohlcv_convention ohlcv_convention;
+#else
+typedef int32_t ohlcv_convention;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/*
  An open reader (opaque). Created by [`ohlcv_reader_open`], destroyed by
  [`ohlcv_reader_close`].
  */
@@ -361,6 +391,383 @@ typedef struct ohlcv_engine_summary {
    */
   double elapsed_seconds;
 } ohlcv_engine_summary;
+
+/*
+ Streaming simple moving average (`ohlcv_ind_sma`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_sma_init`, feed it with `ohlcv_ind_sma_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_sma_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_sma_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[261];
+} ohlcv_ind_sma_state;
+
+/*
+ Streaming exponential moving average (`ohlcv_ind_ema`): a plain value the caller owns. Fill it
+ with `ohlcv_ind_ema_init`, feed it with `ohlcv_ind_ema_update`; copy it (assignment or `memcpy`)
+ to save it and copy it back to restore it: the copy continues bit for bit. Do not edit the
+ fields.
+ */
+typedef struct ohlcv_ind_ema_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_ema_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[10];
+} ohlcv_ind_ema_state;
+
+/*
+ Streaming weighted moving average (`ohlcv_ind_wma`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_wma_init`, feed it with `ohlcv_ind_wma_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_wma_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_wma_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[264];
+} ohlcv_ind_wma_state;
+
+/*
+ Streaming double exponential moving average (`ohlcv_ind_dema`): a plain value the caller owns.
+ Fill it with `ohlcv_ind_dema_init`, feed it with `ohlcv_ind_dema_update`; copy it (assignment or
+ `memcpy`) to save it and copy it back to restore it: the copy continues bit for bit. Do not edit
+ the fields.
+ */
+typedef struct ohlcv_ind_dema_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_dema_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[16];
+} ohlcv_ind_dema_state;
+
+/*
+ Streaming triple exponential moving average (`ohlcv_ind_tema`): a plain value the caller owns.
+ Fill it with `ohlcv_ind_tema_init`, feed it with `ohlcv_ind_tema_update`; copy it (assignment or
+ `memcpy`) to save it and copy it back to restore it: the copy continues bit for bit. Do not edit
+ the fields.
+ */
+typedef struct ohlcv_ind_tema_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_tema_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[24];
+} ohlcv_ind_tema_state;
+
+/*
+ Streaming relative strength index (`ohlcv_ind_rsi`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_rsi_init`, feed it with `ohlcv_ind_rsi_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_rsi_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_rsi_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[9];
+} ohlcv_ind_rsi_state;
+
+/*
+ Streaming MACD (`ohlcv_ind_macd`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_macd_init`, feed it with `ohlcv_ind_macd_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_macd_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_macd_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[30];
+} ohlcv_ind_macd_state;
+
+/*
+ Streaming Bollinger Bands (`ohlcv_ind_bbands`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_bbands_init`, feed it with `ohlcv_ind_bbands_update`; copy it (assignment or
+ `memcpy`) to save it and copy it back to restore it: the copy continues bit for bit. Do not edit
+ the fields.
+ */
+typedef struct ohlcv_ind_bbands_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_bbands_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[267];
+} ohlcv_ind_bbands_state;
+
+/*
+ Streaming rolling standard deviation (`ohlcv_ind_stddev`): a plain value the caller owns. Fill
+ it with `ohlcv_ind_stddev_init`, feed it with `ohlcv_ind_stddev_update`; copy it (assignment or
+ `memcpy`) to save it and copy it back to restore it: the copy continues bit for bit. Do not edit
+ the fields.
+ */
+typedef struct ohlcv_ind_stddev_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_stddev_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[266];
+} ohlcv_ind_stddev_state;
+
+/*
+ Streaming average true range (`ohlcv_ind_atr`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_atr_init`, feed it with `ohlcv_ind_atr_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_atr_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_atr_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[8];
+} ohlcv_ind_atr_state;
+
+/*
+ Streaming true range (`ohlcv_ind_trange`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_trange_init`, feed it with `ohlcv_ind_trange_update`; copy it (assignment or
+ `memcpy`) to save it and copy it back to restore it: the copy continues bit for bit. Do not edit
+ the fields.
+ */
+typedef struct ohlcv_ind_trange_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_trange_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[2];
+} ohlcv_ind_trange_state;
+
+/*
+ Streaming slow stochastic (`ohlcv_ind_stoch`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_stoch_init`, feed it with `ohlcv_ind_stoch_update`; copy it (assignment or `memcpy`)
+ to save it and copy it back to restore it: the copy continues bit for bit. Do not edit the
+ fields.
+ */
+typedef struct ohlcv_ind_stoch_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_stoch_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[1556];
+} ohlcv_ind_stoch_state;
+
+/*
+ Streaming Williams %R (`ohlcv_ind_willr`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_willr_init`, feed it with `ohlcv_ind_willr_update`; copy it (assignment or `memcpy`)
+ to save it and copy it back to restore it: the copy continues bit for bit. Do not edit the
+ fields.
+ */
+typedef struct ohlcv_ind_willr_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_willr_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[1033];
+} ohlcv_ind_willr_state;
+
+/*
+ Streaming commodity channel index (`ohlcv_ind_cci`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_cci_init`, feed it with `ohlcv_ind_cci_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_cci_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_cci_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[260];
+} ohlcv_ind_cci_state;
+
+/*
+ Streaming ADX with +DI and -DI (`ohlcv_ind_adx`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_adx_init`, feed it with `ohlcv_ind_adx_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_adx_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_adx_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[9];
+} ohlcv_ind_adx_state;
+
+/*
+ Streaming money flow index (`ohlcv_ind_mfi`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_mfi_init`, feed it with `ohlcv_ind_mfi_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_mfi_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_mfi_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[522];
+} ohlcv_ind_mfi_state;
+
+/*
+ Streaming on-balance volume (`ohlcv_ind_obv`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_obv_init`, feed it with `ohlcv_ind_obv_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_obv_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_obv_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[3];
+} ohlcv_ind_obv_state;
+
+/*
+ Streaming rate of change (`ohlcv_ind_roc`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_roc_init`, feed it with `ohlcv_ind_roc_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_roc_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_roc_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[260];
+} ohlcv_ind_roc_state;
+
+/*
+ Streaming momentum (`ohlcv_ind_mom`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_mom_init`, feed it with `ohlcv_ind_mom_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_mom_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_mom_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[260];
+} ohlcv_ind_mom_state;
+
+/*
+ Streaming rolling maximum (`ohlcv_ind_max`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_max_init`, feed it with `ohlcv_ind_max_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_max_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_max_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[517];
+} ohlcv_ind_max_state;
+
+/*
+ Streaming rolling minimum (`ohlcv_ind_min`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_min_init`, feed it with `ohlcv_ind_min_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_min_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_min_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[517];
+} ohlcv_ind_min_state;
+
+/*
+ Streaming Donchian channel (`ohlcv_ind_donchian`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_donchian_init`, feed it with `ohlcv_ind_donchian_update`; copy it (assignment or
+ `memcpy`) to save it and copy it back to restore it: the copy continues bit for bit. Do not edit
+ the fields.
+ */
+typedef struct ohlcv_ind_donchian_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_donchian_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[1033];
+} ohlcv_ind_donchian_state;
+
+/*
+ Streaming daily VWAP (`ohlcv_ind_vwap`): a plain value the caller owns. Fill it with
+ `ohlcv_ind_vwap_init`, feed it with `ohlcv_ind_vwap_update`; copy it (assignment or `memcpy`) to
+ save it and copy it back to restore it: the copy continues bit for bit. Do not edit the fields.
+ */
+typedef struct ohlcv_ind_vwap_state {
+  /*
+   Identifies the indicator and the state format (set by `ohlcv_ind_vwap_init`).
+   */
+  uint64_t tag;
+  /*
+   The library's numbers (parameters, sums, window), in native byte order.
+   */
+  uint64_t opaque[6];
+} ohlcv_ind_vwap_state;
 
 /*
  An index record: how far incremental work has read and written (byte offsets).
@@ -546,6 +953,1221 @@ ohlcv_status ohlcv_engine_run(const char *data_dir,
                               struct ohlcv_engine_summary *out);
 
 /*
+ Initialises `*out` as a fresh streaming simple moving average (`ohlcv_ind_sma`) with `period`,
+ validated as by the batch function. The state keeps its window inline: a `period` above
+ `OHLCV_IND_STATE_CAPACITY` (256) is `OHLCV_STATUS_INVALID_ARGUMENT` (the batch function takes
+ longer windows).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_sma_init(int32_t period, struct ohlcv_ind_sma_state *out);
+
+/*
+ Feeds the next value to the state and writes the simple moving average ending there to `*out`
+ (NaN during the warm-up and at a gap, as the batch function). Any output pointer may be NULL
+ (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_sma_update(struct ohlcv_ind_sma_state *state, double x, double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_sma_update` would for the next value, without changing the
+ state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_sma_peek(const struct ohlcv_ind_sma_state *state, double x, double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_sma_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_sma_reset(struct ohlcv_ind_sma_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming exponential moving average (`ohlcv_ind_ema`) with
+ `period` and `convention`, validated as by the batch function.
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_ema_init(int32_t period,
+                                int32_t convention,
+                                struct ohlcv_ind_ema_state *out);
+
+/*
+ Feeds the next value to the state and writes the exponential moving average ending there to
+ `*out` (NaN during the warm-up and at a gap, as the batch function). Any output pointer may be
+ NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_ema_update(struct ohlcv_ind_ema_state *state, double x, double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_ema_update` would for the next value, without changing the
+ state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_ema_peek(const struct ohlcv_ind_ema_state *state, double x, double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_ema_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_ema_reset(struct ohlcv_ind_ema_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming weighted moving average (`ohlcv_ind_wma`) with `period`,
+ validated as by the batch function. The state keeps its window inline: a `period` above
+ `OHLCV_IND_STATE_CAPACITY` (256) is `OHLCV_STATUS_INVALID_ARGUMENT` (the batch function takes
+ longer windows).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_wma_init(int32_t period, struct ohlcv_ind_wma_state *out);
+
+/*
+ Feeds the next value to the state and writes the weighted moving average ending there to `*out`
+ (NaN during the warm-up and at a gap, as the batch function). Any output pointer may be NULL
+ (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_wma_update(struct ohlcv_ind_wma_state *state, double x, double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_wma_update` would for the next value, without changing the
+ state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_wma_peek(const struct ohlcv_ind_wma_state *state, double x, double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_wma_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_wma_reset(struct ohlcv_ind_wma_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming double exponential moving average (`ohlcv_ind_dema`)
+ with `period`, validated as by the batch function.
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_dema_init(int32_t period, struct ohlcv_ind_dema_state *out);
+
+/*
+ Feeds the next value to the state and writes the double exponential moving average ending there
+ to `*out` (NaN during the warm-up and at a gap, as the batch function). Any output pointer may
+ be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_dema_update(struct ohlcv_ind_dema_state *state, double x, double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_dema_update` would for the next value, without changing the
+ state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_dema_peek(const struct ohlcv_ind_dema_state *state, double x, double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_dema_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_dema_reset(struct ohlcv_ind_dema_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming triple exponential moving average (`ohlcv_ind_tema`)
+ with `period`, validated as by the batch function.
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_tema_init(int32_t period, struct ohlcv_ind_tema_state *out);
+
+/*
+ Feeds the next value to the state and writes the triple exponential moving average ending there
+ to `*out` (NaN during the warm-up and at a gap, as the batch function). Any output pointer may
+ be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_tema_update(struct ohlcv_ind_tema_state *state, double x, double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_tema_update` would for the next value, without changing the
+ state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_tema_peek(const struct ohlcv_ind_tema_state *state, double x, double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_tema_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_tema_reset(struct ohlcv_ind_tema_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming relative strength index (`ohlcv_ind_rsi`) with `period`
+ and `convention`, validated as by the batch function.
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_rsi_init(int32_t period,
+                                int32_t convention,
+                                struct ohlcv_ind_rsi_state *out);
+
+/*
+ Feeds the next value to the state and writes the relative strength index ending there to `*out`
+ (NaN during the warm-up and at a gap, as the batch function). Any output pointer may be NULL
+ (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_rsi_update(struct ohlcv_ind_rsi_state *state, double x, double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_rsi_update` would for the next value, without changing the
+ state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_rsi_peek(const struct ohlcv_ind_rsi_state *state, double x, double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_rsi_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_rsi_reset(struct ohlcv_ind_rsi_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming MACD (`ohlcv_ind_macd`) with `fast`, `slow`, `signal`
+ and `convention`, validated as by the batch function.
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_macd_init(int32_t fast,
+                                 int32_t slow,
+                                 int32_t signal,
+                                 int32_t convention,
+                                 struct ohlcv_ind_macd_state *out);
+
+/*
+ Feeds the next value to the state and writes the MACD ending there to `*out_macd`,
+ `*out_signal`, `*out_hist` (NaN during the warm-up and at a gap, as the batch function). Any
+ output pointer may be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_macd_update(struct ohlcv_ind_macd_state *state,
+                                   double x,
+                                   double *out_macd,
+                                   double *out_signal,
+                                   double *out_hist);
+
+/*
+ Writes to `*out_macd`, `*out_signal`, `*out_hist` what `ohlcv_ind_macd_update` would for the
+ next value, without changing the state (the value of a still-forming bar). Any output pointer
+ may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_macd_peek(const struct ohlcv_ind_macd_state *state,
+                                 double x,
+                                 double *out_macd,
+                                 double *out_signal,
+                                 double *out_hist);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_macd_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_macd_reset(struct ohlcv_ind_macd_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming Bollinger Bands (`ohlcv_ind_bbands`) with `period`,
+ `nbdev_up` and `nbdev_dn`, validated as by the batch function. The state keeps its window
+ inline: a `period` above `OHLCV_IND_STATE_CAPACITY` (256) is `OHLCV_STATUS_INVALID_ARGUMENT`
+ (the batch function takes longer windows).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_bbands_init(int32_t period,
+                                   double nbdev_up,
+                                   double nbdev_dn,
+                                   struct ohlcv_ind_bbands_state *out);
+
+/*
+ Feeds the next value to the state and writes the Bollinger Bands ending there to `*out_upper`,
+ `*out_middle`, `*out_lower` (NaN during the warm-up and at a gap, as the batch function). Any
+ output pointer may be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_bbands_update(struct ohlcv_ind_bbands_state *state,
+                                     double x,
+                                     double *out_upper,
+                                     double *out_middle,
+                                     double *out_lower);
+
+/*
+ Writes to `*out_upper`, `*out_middle`, `*out_lower` what `ohlcv_ind_bbands_update` would for the
+ next value, without changing the state (the value of a still-forming bar). Any output pointer
+ may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_bbands_peek(const struct ohlcv_ind_bbands_state *state,
+                                   double x,
+                                   double *out_upper,
+                                   double *out_middle,
+                                   double *out_lower);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_bbands_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_bbands_reset(struct ohlcv_ind_bbands_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming rolling standard deviation (`ohlcv_ind_stddev`) with
+ `period` and `nbdev`, validated as by the batch function. The state keeps its window inline: a
+ `period` above `OHLCV_IND_STATE_CAPACITY` (256) is `OHLCV_STATUS_INVALID_ARGUMENT` (the batch
+ function takes longer windows).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_stddev_init(int32_t period,
+                                   double nbdev,
+                                   struct ohlcv_ind_stddev_state *out);
+
+/*
+ Feeds the next value to the state and writes the rolling standard deviation ending there to
+ `*out` (NaN during the warm-up and at a gap, as the batch function). Any output pointer may be
+ NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_stddev_update(struct ohlcv_ind_stddev_state *state, double x, double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_stddev_update` would for the next value, without changing the
+ state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_stddev_peek(const struct ohlcv_ind_stddev_state *state,
+                                   double x,
+                                   double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_stddev_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_stddev_reset(struct ohlcv_ind_stddev_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming average true range (`ohlcv_ind_atr`) with `period` and
+ `convention`, validated as by the batch function.
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_atr_init(int32_t period,
+                                int32_t convention,
+                                struct ohlcv_ind_atr_state *out);
+
+/*
+ Feeds the next bar (`high`, `low`, `close`) to the state and writes the average true range
+ ending there to `*out` (NaN during the warm-up and at a gap, as the batch function). Any output
+ pointer may be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_atr_update(struct ohlcv_ind_atr_state *state,
+                                  double high,
+                                  double low,
+                                  double close,
+                                  double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_atr_update` would for the next bar (`high`, `low`, `close`),
+ without changing the state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_atr_peek(const struct ohlcv_ind_atr_state *state,
+                                double high,
+                                double low,
+                                double close,
+                                double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_atr_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_atr_reset(struct ohlcv_ind_atr_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming true range (`ohlcv_ind_trange`).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_trange_init(struct ohlcv_ind_trange_state *out);
+
+/*
+ Feeds the next bar (`high`, `low`, `close`) to the state and writes the true range ending there
+ to `*out` (NaN during the warm-up and at a gap, as the batch function). Any output pointer may
+ be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_trange_update(struct ohlcv_ind_trange_state *state,
+                                     double high,
+                                     double low,
+                                     double close,
+                                     double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_trange_update` would for the next bar (`high`, `low`, `close`),
+ without changing the state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_trange_peek(const struct ohlcv_ind_trange_state *state,
+                                   double high,
+                                   double low,
+                                   double close,
+                                   double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_trange_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_trange_reset(struct ohlcv_ind_trange_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming slow stochastic (`ohlcv_ind_stoch`) with `fastk`,
+ `slowk` and `slowd`, validated as by the batch function. The state keeps its window inline:
+ `fastk`, `slowk` or `slowd` above `OHLCV_IND_STATE_CAPACITY` (256) is
+ `OHLCV_STATUS_INVALID_ARGUMENT` (the batch function takes longer windows).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_stoch_init(int32_t fastk,
+                                  int32_t slowk,
+                                  int32_t slowd,
+                                  struct ohlcv_ind_stoch_state *out);
+
+/*
+ Feeds the next bar (`high`, `low`, `close`) to the state and writes the slow stochastic ending
+ there to `*out_k`, `*out_d` (NaN during the warm-up and at a gap, as the batch function). Any
+ output pointer may be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_stoch_update(struct ohlcv_ind_stoch_state *state,
+                                    double high,
+                                    double low,
+                                    double close,
+                                    double *out_k,
+                                    double *out_d);
+
+/*
+ Writes to `*out_k`, `*out_d` what `ohlcv_ind_stoch_update` would for the next bar (`high`,
+ `low`, `close`), without changing the state (the value of a still-forming bar). Any output
+ pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_stoch_peek(const struct ohlcv_ind_stoch_state *state,
+                                  double high,
+                                  double low,
+                                  double close,
+                                  double *out_k,
+                                  double *out_d);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_stoch_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_stoch_reset(struct ohlcv_ind_stoch_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming Williams %R (`ohlcv_ind_willr`) with `period`, validated
+ as by the batch function. The state keeps its window inline: a `period` above
+ `OHLCV_IND_STATE_CAPACITY` (256) is `OHLCV_STATUS_INVALID_ARGUMENT` (the batch function takes
+ longer windows).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_willr_init(int32_t period, struct ohlcv_ind_willr_state *out);
+
+/*
+ Feeds the next bar (`high`, `low`, `close`) to the state and writes the Williams %R ending there
+ to `*out` (NaN during the warm-up and at a gap, as the batch function). Any output pointer may
+ be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_willr_update(struct ohlcv_ind_willr_state *state,
+                                    double high,
+                                    double low,
+                                    double close,
+                                    double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_willr_update` would for the next bar (`high`, `low`, `close`),
+ without changing the state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_willr_peek(const struct ohlcv_ind_willr_state *state,
+                                  double high,
+                                  double low,
+                                  double close,
+                                  double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_willr_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_willr_reset(struct ohlcv_ind_willr_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming commodity channel index (`ohlcv_ind_cci`) with `period`,
+ validated as by the batch function. The state keeps its window inline: a `period` above
+ `OHLCV_IND_STATE_CAPACITY` (256) is `OHLCV_STATUS_INVALID_ARGUMENT` (the batch function takes
+ longer windows).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_cci_init(int32_t period, struct ohlcv_ind_cci_state *out);
+
+/*
+ Feeds the next bar (`high`, `low`, `close`) to the state and writes the commodity channel index
+ ending there to `*out` (NaN during the warm-up and at a gap, as the batch function). Any output
+ pointer may be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_cci_update(struct ohlcv_ind_cci_state *state,
+                                  double high,
+                                  double low,
+                                  double close,
+                                  double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_cci_update` would for the next bar (`high`, `low`, `close`),
+ without changing the state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_cci_peek(const struct ohlcv_ind_cci_state *state,
+                                double high,
+                                double low,
+                                double close,
+                                double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_cci_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_cci_reset(struct ohlcv_ind_cci_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming ADX with +DI and -DI (`ohlcv_ind_adx`) with `period`,
+ validated as by the batch function.
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_adx_init(int32_t period, struct ohlcv_ind_adx_state *out);
+
+/*
+ Feeds the next bar (`high`, `low`, `close`) to the state and writes the ADX with +DI and -DI
+ ending there to `*out_adx`, `*out_plus_di`, `*out_minus_di` (NaN during the warm-up and at a
+ gap, as the batch function). Any output pointer may be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_adx_update(struct ohlcv_ind_adx_state *state,
+                                  double high,
+                                  double low,
+                                  double close,
+                                  double *out_adx,
+                                  double *out_plus_di,
+                                  double *out_minus_di);
+
+/*
+ Writes to `*out_adx`, `*out_plus_di`, `*out_minus_di` what `ohlcv_ind_adx_update` would for the
+ next bar (`high`, `low`, `close`), without changing the state (the value of a still-forming
+ bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_adx_peek(const struct ohlcv_ind_adx_state *state,
+                                double high,
+                                double low,
+                                double close,
+                                double *out_adx,
+                                double *out_plus_di,
+                                double *out_minus_di);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_adx_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_adx_reset(struct ohlcv_ind_adx_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming money flow index (`ohlcv_ind_mfi`) with `period`,
+ validated as by the batch function. The state keeps its window inline: a `period` above
+ `OHLCV_IND_STATE_CAPACITY` (256) is `OHLCV_STATUS_INVALID_ARGUMENT` (the batch function takes
+ longer windows).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_mfi_init(int32_t period, struct ohlcv_ind_mfi_state *out);
+
+/*
+ Feeds the next bar (`high`, `low`, `close`, `volume`) to the state and writes the money flow
+ index ending there to `*out` (NaN during the warm-up and at a gap, as the batch function). Any
+ output pointer may be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_mfi_update(struct ohlcv_ind_mfi_state *state,
+                                  double high,
+                                  double low,
+                                  double close,
+                                  double volume,
+                                  double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_mfi_update` would for the next bar (`high`, `low`, `close`,
+ `volume`), without changing the state (the value of a still-forming bar). Any output pointer may
+ be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_mfi_peek(const struct ohlcv_ind_mfi_state *state,
+                                double high,
+                                double low,
+                                double close,
+                                double volume,
+                                double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_mfi_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_mfi_reset(struct ohlcv_ind_mfi_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming on-balance volume (`ohlcv_ind_obv`).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_obv_init(struct ohlcv_ind_obv_state *out);
+
+/*
+ Feeds the next bar (`close`, `volume`) to the state and writes the on-balance volume ending
+ there to `*out` (NaN during the warm-up and at a gap, as the batch function). Any output pointer
+ may be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_obv_update(struct ohlcv_ind_obv_state *state,
+                                  double close,
+                                  double volume,
+                                  double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_obv_update` would for the next bar (`close`, `volume`), without
+ changing the state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_obv_peek(const struct ohlcv_ind_obv_state *state,
+                                double close,
+                                double volume,
+                                double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_obv_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_obv_reset(struct ohlcv_ind_obv_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming rate of change (`ohlcv_ind_roc`) with `period`,
+ validated as by the batch function. The state keeps its window inline: a `period` above
+ `OHLCV_IND_STATE_CAPACITY` (256) is `OHLCV_STATUS_INVALID_ARGUMENT` (the batch function takes
+ longer windows).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_roc_init(int32_t period, struct ohlcv_ind_roc_state *out);
+
+/*
+ Feeds the next value to the state and writes the rate of change ending there to `*out` (NaN
+ during the warm-up and at a gap, as the batch function). Any output pointer may be NULL (not
+ wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_roc_update(struct ohlcv_ind_roc_state *state, double x, double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_roc_update` would for the next value, without changing the
+ state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_roc_peek(const struct ohlcv_ind_roc_state *state, double x, double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_roc_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_roc_reset(struct ohlcv_ind_roc_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming momentum (`ohlcv_ind_mom`) with `period`, validated as
+ by the batch function. The state keeps its window inline: a `period` above
+ `OHLCV_IND_STATE_CAPACITY` (256) is `OHLCV_STATUS_INVALID_ARGUMENT` (the batch function takes
+ longer windows).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_mom_init(int32_t period, struct ohlcv_ind_mom_state *out);
+
+/*
+ Feeds the next value to the state and writes the momentum ending there to `*out` (NaN during the
+ warm-up and at a gap, as the batch function). Any output pointer may be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_mom_update(struct ohlcv_ind_mom_state *state, double x, double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_mom_update` would for the next value, without changing the
+ state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_mom_peek(const struct ohlcv_ind_mom_state *state, double x, double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_mom_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_mom_reset(struct ohlcv_ind_mom_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming rolling maximum (`ohlcv_ind_max`) with `period`,
+ validated as by the batch function. The state keeps its window inline: a `period` above
+ `OHLCV_IND_STATE_CAPACITY` (256) is `OHLCV_STATUS_INVALID_ARGUMENT` (the batch function takes
+ longer windows).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_max_init(int32_t period, struct ohlcv_ind_max_state *out);
+
+/*
+ Feeds the next value to the state and writes the rolling maximum ending there to `*out` (NaN
+ during the warm-up and at a gap, as the batch function). Any output pointer may be NULL (not
+ wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_max_update(struct ohlcv_ind_max_state *state, double x, double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_max_update` would for the next value, without changing the
+ state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_max_peek(const struct ohlcv_ind_max_state *state, double x, double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_max_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_max_reset(struct ohlcv_ind_max_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming rolling minimum (`ohlcv_ind_min`) with `period`,
+ validated as by the batch function. The state keeps its window inline: a `period` above
+ `OHLCV_IND_STATE_CAPACITY` (256) is `OHLCV_STATUS_INVALID_ARGUMENT` (the batch function takes
+ longer windows).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_min_init(int32_t period, struct ohlcv_ind_min_state *out);
+
+/*
+ Feeds the next value to the state and writes the rolling minimum ending there to `*out` (NaN
+ during the warm-up and at a gap, as the batch function). Any output pointer may be NULL (not
+ wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_min_update(struct ohlcv_ind_min_state *state, double x, double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_min_update` would for the next value, without changing the
+ state (the value of a still-forming bar). Any output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_min_peek(const struct ohlcv_ind_min_state *state, double x, double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_min_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_min_reset(struct ohlcv_ind_min_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming Donchian channel (`ohlcv_ind_donchian`) with `period`,
+ validated as by the batch function. The state keeps its window inline: a `period` above
+ `OHLCV_IND_STATE_CAPACITY` (256) is `OHLCV_STATUS_INVALID_ARGUMENT` (the batch function takes
+ longer windows).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_donchian_init(int32_t period, struct ohlcv_ind_donchian_state *out);
+
+/*
+ Feeds the next bar (`high`, `low`) to the state and writes the Donchian channel ending there to
+ `*out_upper`, `*out_middle`, `*out_lower` (NaN during the warm-up and at a gap, as the batch
+ function). Any output pointer may be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_donchian_update(struct ohlcv_ind_donchian_state *state,
+                                       double high,
+                                       double low,
+                                       double *out_upper,
+                                       double *out_middle,
+                                       double *out_lower);
+
+/*
+ Writes to `*out_upper`, `*out_middle`, `*out_lower` what `ohlcv_ind_donchian_update` would for
+ the next bar (`high`, `low`), without changing the state (the value of a still-forming bar). Any
+ output pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_donchian_peek(const struct ohlcv_ind_donchian_state *state,
+                                     double high,
+                                     double low,
+                                     double *out_upper,
+                                     double *out_middle,
+                                     double *out_lower);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_donchian_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_donchian_reset(struct ohlcv_ind_donchian_state *state);
+
+/*
+ Initialises `*out` as a fresh streaming daily VWAP (`ohlcv_ind_vwap`).
+
+ Ownership: `*out` is the caller's (stack, heap, file); nothing is allocated and there is nothing
+ to free.
+
+ # Safety
+ `out` must be NULL or valid for a write of the state.
+ */
+ohlcv_status ohlcv_ind_vwap_init(struct ohlcv_ind_vwap_state *out);
+
+/*
+ Feeds the next bar (`ts`, `high`, `low`, `close`, `volume`) to the state and writes the daily
+ VWAP ending there to `*out` (NaN during the warm-up and at a gap, as the batch function). Any
+ output pointer may be NULL (not wanted).
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state; each output NULL or valid for a
+ write.
+ */
+ohlcv_status ohlcv_ind_vwap_update(struct ohlcv_ind_vwap_state *state,
+                                   uint64_t ts,
+                                   double high,
+                                   double low,
+                                   double close,
+                                   double volume,
+                                   double *out);
+
+/*
+ Writes to `*out` what `ohlcv_ind_vwap_update` would for the next bar (`ts`, `high`, `low`,
+ `close`, `volume`), without changing the state (the value of a still-forming bar). Any output
+ pointer may be NULL.
+
+ Ownership: `state` and the outputs are the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for a read of the state; each output NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_vwap_peek(const struct ohlcv_ind_vwap_state *state,
+                                 uint64_t ts,
+                                 double high,
+                                 double low,
+                                 double close,
+                                 double volume,
+                                 double *out);
+
+/*
+ Forgets the history of the state, keeping its parameters (as after `ohlcv_ind_vwap_init`).
+
+ Ownership: `state` is the caller's, borrowed for the call only.
+
+ # Safety
+ `state` must be NULL or valid for reads and writes of the state.
+ */
+ohlcv_status ohlcv_ind_vwap_reset(struct ohlcv_ind_vwap_state *state);
+
+/*
  Reads the index file at `path` (an `ohlcv_index_format`) into `*out`. A
  missing file reads as `{19700101, 0, 0, 0}`; a corrupt one is `OHLCV_STATUS_INDEX_CORRUPT`.
 
@@ -568,6 +2190,705 @@ ohlcv_status ohlcv_index_read(const char *path, int32_t format, struct ohlcv_ind
 ohlcv_status ohlcv_index_write(const char *path,
                                int32_t format,
                                const struct ohlcv_index_record *record);
+
+/*
+ Simple moving average of `input[0..n]` into `out[0..n]` (TA-Lib `SMA`; period 1 to 100000,
+ lookback `period - 1`).
+
+ Ownership: `input` and `out` are borrowed for the call only; `out` may be `input`.
+
+ # Safety
+ `input` must be valid for reads of `n` doubles and `out` for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_sma(const double *input, size_t n, int32_t period, double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_sma`] to `*out`: `period - 1`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_sma_lookback(int32_t period, size_t *out);
+
+/*
+ Exponential moving average of `input[0..n]` into `out[0..n]`: TA-Lib `EMA` (`k = 2 /
+ (period + 1)`, seeded with the SMA of the first `period` values, lookback `period - 1`) or,
+ with `OHLCV_CONVENTION_PANDAS`, pandas `ewm(span=period, adjust=False)` (lookback 0).
+ Period 1 to 100000.
+
+ Ownership: `input` and `out` are borrowed for the call only; `out` may be `input`.
+
+ # Safety
+ `input` must be valid for reads of `n` doubles and `out` for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_ema(const double *input,
+                           size_t n,
+                           int32_t period,
+                           int32_t convention,
+                           double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_ema`] to `*out`: `period - 1`
+ (TA-Lib) or 0 (pandas).
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_ema_lookback(int32_t period, int32_t convention, size_t *out);
+
+/*
+ Linearly weighted moving average of `input[0..n]` into `out[0..n]`, weights 1 to `period`
+ from oldest to newest (TA-Lib `WMA`; period 1 to 100000, lookback `period - 1`).
+
+ Ownership: `input` and `out` are borrowed for the call only; `out` may be `input`.
+
+ # Safety
+ `input` must be valid for reads of `n` doubles and `out` for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_wma(const double *input, size_t n, int32_t period, double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_wma`] to `*out`: `period - 1`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_wma_lookback(int32_t period, size_t *out);
+
+/*
+ Double exponential moving average `2*e1 - e2` (`e2` the EMA of `e1`) of `input[0..n]` into
+ `out[0..n]` (TA-Lib `DEMA`; period 1 to 100000, lookback `2*(period - 1)`).
+
+ Ownership: `input` and `out` are borrowed for the call only; `out` may be `input`.
+
+ # Safety
+ `input` must be valid for reads of `n` doubles and `out` for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_dema(const double *input, size_t n, int32_t period, double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_dema`] to `*out`:
+ `2*(period - 1)`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_dema_lookback(int32_t period, size_t *out);
+
+/*
+ Triple exponential moving average `3*e1 - 3*e2 + e3` of `input[0..n]` into `out[0..n]`
+ (TA-Lib `TEMA`; period 1 to 100000, lookback `3*(period - 1)`).
+
+ Ownership: `input` and `out` are borrowed for the call only; `out` may be `input`.
+
+ # Safety
+ `input` must be valid for reads of `n` doubles and `out` for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_tema(const double *input, size_t n, int32_t period, double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_tema`] to `*out`:
+ `3*(period - 1)`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_tema_lookback(int32_t period, size_t *out);
+
+/*
+ Relative strength index of `input[0..n]` into `out[0..n]`: TA-Lib `RSI` (Wilder averages
+ seeded with the mean of the first `period` changes, lookback `period`) or, with
+ `OHLCV_CONVENTION_PANDAS`, the pipeline's `ewm(com=period-1, adjust=False)` form (lookback
+ 0). Period 2 to 100000.
+
+ Ownership: `input` and `out` are borrowed for the call only; `out` may be `input`.
+
+ # Safety
+ `input` must be valid for reads of `n` doubles and `out` for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_rsi(const double *input,
+                           size_t n,
+                           int32_t period,
+                           int32_t convention,
+                           double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_rsi`] to `*out`: `period` (TA-Lib)
+ or 0 (pandas).
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_rsi_lookback(int32_t period, int32_t convention, size_t *out);
+
+/*
+ MACD of `input[0..n]`: the line `EMA(fast) - EMA(slow)`, its signal `EMA(signal)` and the
+ histogram `line - signal`, into `out_macd`, `out_signal` and `out_hist` (`n` values each).
+ TA-Lib `MACD` (fast and slow 2 to 100000, signal 1 to 100000; lookback
+ `max(fast, slow) - 1 + signal - 1`) or, with `OHLCV_CONVENTION_PANDAS`, pandas spans
+ (lookback 0).
+
+ Ownership: `input` and the three outputs are borrowed for the call only; one output may be
+ `input`, the outputs must not overlap each other.
+
+ # Safety
+ `input` must be valid for reads of `n` doubles and each output for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_macd(const double *input,
+                            size_t n,
+                            int32_t fast,
+                            int32_t slow,
+                            int32_t signal,
+                            int32_t convention,
+                            double *out_macd,
+                            double *out_signal,
+                            double *out_hist);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_macd`] to `*out` (the same for the
+ three outputs): `max(fast, slow) - 1 + signal - 1` (TA-Lib) or 0 (pandas).
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_macd_lookback(int32_t fast,
+                                     int32_t slow,
+                                     int32_t signal,
+                                     int32_t convention,
+                                     size_t *out);
+
+/*
+ Rate of change in percent, `(x[i] / x[i - period] - 1)*100` (0 when the old value is 0), of
+ `input[0..n]` into `out[0..n]` (TA-Lib `ROC`; period 1 to 100000, lookback `period`).
+
+ Ownership: `input` and `out` are borrowed for the call only; `out` may be `input`.
+
+ # Safety
+ `input` must be valid for reads of `n` doubles and `out` for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_roc(const double *input, size_t n, int32_t period, double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_roc`] to `*out`: `period`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_roc_lookback(int32_t period, size_t *out);
+
+/*
+ Momentum `x[i] - x[i - period]` of `input[0..n]` into `out[0..n]` (TA-Lib `MOM`; period 1
+ to 100000, lookback `period`).
+
+ Ownership: `input` and `out` are borrowed for the call only; `out` may be `input`.
+
+ # Safety
+ `input` must be valid for reads of `n` doubles and `out` for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_mom(const double *input, size_t n, int32_t period, double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_mom`] to `*out`: `period`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_mom_lookback(int32_t period, size_t *out);
+
+/*
+ Rolling population standard deviation of `input[0..n]` times `nbdev` into `out[0..n]`
+ (TA-Lib `STDDEV`; period 2 to 100000, `nbdev` finite, lookback `period - 1`).
+
+ Ownership: `input` and `out` are borrowed for the call only; `out` may be `input`.
+
+ # Safety
+ `input` must be valid for reads of `n` doubles and `out` for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_stddev(const double *input,
+                              size_t n,
+                              int32_t period,
+                              double nbdev,
+                              double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_stddev`] to `*out`: `period - 1`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_stddev_lookback(int32_t period, double nbdev, size_t *out);
+
+/*
+ Bollinger Bands of `input[0..n]` (TA-Lib `BBANDS` with an SMA): middle = SMA(`period`),
+ upper and lower = middle +/- `nbdev_up` / `nbdev_dn` population standard deviations, into
+ `out_upper`, `out_middle` and `out_lower` (`n` values each). Period 2 to 100000, the
+ multipliers finite, lookback `period - 1`.
+
+ Ownership: `input` and the three outputs are borrowed for the call only; one output may be
+ `input`, the outputs must not overlap each other.
+
+ # Safety
+ `input` must be valid for reads of `n` doubles and each output for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_bbands(const double *input,
+                              size_t n,
+                              int32_t period,
+                              double nbdev_up,
+                              double nbdev_dn,
+                              double *out_upper,
+                              double *out_middle,
+                              double *out_lower);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_bbands`] to `*out`: `period - 1`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_bbands_lookback(int32_t period,
+                                       double nbdev_up,
+                                       double nbdev_dn,
+                                       size_t *out);
+
+/*
+ True range of bars `0..n` into `out[0..n]`: `max(high - low, |high - previous close|,
+ |low - previous close|)` (TA-Lib `TRANGE`; lookback 1).
+
+ Ownership: the columns and `out` are borrowed for the call only; `out` may be an input.
+
+ # Safety
+ `high`, `low` and `close` must be valid for reads of `n` doubles, `out` for writes of `n`.
+ */
+ohlcv_status ohlcv_ind_trange(const double *high,
+                              const double *low,
+                              const double *close,
+                              size_t n,
+                              double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_trange`] to `*out`: 1.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_trange_lookback(size_t *out);
+
+/*
+ Average true range of bars `0..n` into `out[0..n]`: TA-Lib `ATR` (the mean of the first
+ `period` true ranges, then Wilder smoothing; lookback `period`) or, with
+ `OHLCV_CONVENTION_PANDAS`, `ewm(com=period-1, adjust=False)` of the true range whose first
+ value is `high - low` (lookback 0). Period 1 to 100000.
+
+ Ownership: the columns and `out` are borrowed for the call only; `out` may be an input.
+
+ # Safety
+ `high`, `low` and `close` must be valid for reads of `n` doubles, `out` for writes of `n`.
+ */
+ohlcv_status ohlcv_ind_atr(const double *high,
+                           const double *low,
+                           const double *close,
+                           size_t n,
+                           int32_t period,
+                           int32_t convention,
+                           double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_atr`] to `*out`: `period` (TA-Lib)
+ or 0 (pandas).
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_atr_lookback(int32_t period, int32_t convention, size_t *out);
+
+/*
+ Slow stochastic of bars `0..n` (TA-Lib `STOCH` with SMA smoothing): fast %K over `fastk`
+ bars, slow %K = SMA(`slowk`) of it into `out_k`, slow %D = SMA(`slowd`) of slow %K into
+ `out_d` (`n` values each). Periods 1 to 100000; lookback `fastk + slowk + slowd - 3`.
+
+ Ownership: the columns and both outputs are borrowed for the call only; an output may be an
+ input, the outputs must not overlap each other.
+
+ # Safety
+ `high`, `low` and `close` must be valid for reads of `n` doubles, each output for writes of
+ `n`.
+ */
+ohlcv_status ohlcv_ind_stoch(const double *high,
+                             const double *low,
+                             const double *close,
+                             size_t n,
+                             int32_t fastk,
+                             int32_t slowk,
+                             int32_t slowd,
+                             double *out_k,
+                             double *out_d);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_stoch`] to `*out` (both outputs):
+ `fastk + slowk + slowd - 3`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_stoch_lookback(int32_t fastk, int32_t slowk, int32_t slowd, size_t *out);
+
+/*
+ Williams %R of bars `0..n` into `out[0..n]`: `-100*(highest high - close)/(highest high -
+ lowest low)` over `period` bars, 0 on a flat window, clamped to [-100, 0] (TA-Lib `WILLR`;
+ period 2 to 100000, lookback `period - 1`).
+
+ Ownership: the columns and `out` are borrowed for the call only; `out` may be an input.
+
+ # Safety
+ `high`, `low` and `close` must be valid for reads of `n` doubles, `out` for writes of `n`.
+ */
+ohlcv_status ohlcv_ind_willr(const double *high,
+                             const double *low,
+                             const double *close,
+                             size_t n,
+                             int32_t period,
+                             double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_willr`] to `*out`: `period - 1`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_willr_lookback(int32_t period, size_t *out);
+
+/*
+ Commodity channel index of bars `0..n` into `out[0..n]`: `(tp - SMA(tp)) / (0.015 * mean
+ absolute deviation)` of the typical price `tp = (high + low + close) / 3` over `period`
+ bars, 0 on a flat window (TA-Lib `CCI`; period 2 to 100000, lookback `period - 1`).
+
+ Ownership: the columns and `out` are borrowed for the call only; `out` may be an input.
+
+ # Safety
+ `high`, `low` and `close` must be valid for reads of `n` doubles, `out` for writes of `n`.
+ */
+ohlcv_status ohlcv_ind_cci(const double *high,
+                           const double *low,
+                           const double *close,
+                           size_t n,
+                           int32_t period,
+                           double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_cci`] to `*out`: `period - 1`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_cci_lookback(int32_t period, size_t *out);
+
+/*
+ Average directional index with the directional indicators of bars `0..n` (TA-Lib `ADX`,
+ `PLUS_DI`, `MINUS_DI`; Wilder; period 2 to 100000) into `out_adx`, `out_plus_di` and
+ `out_minus_di` (`n` values each). ADX has lookback `2*period - 1`, +/-DI lookback `period`.
+
+ Ownership: the columns and the three outputs are borrowed for the call only; an output may
+ be an input, the outputs must not overlap each other.
+
+ # Safety
+ `high`, `low` and `close` must be valid for reads of `n` doubles, each output for writes of
+ `n`.
+ */
+ohlcv_status ohlcv_ind_adx(const double *high,
+                           const double *low,
+                           const double *close,
+                           size_t n,
+                           int32_t period,
+                           double *out_adx,
+                           double *out_plus_di,
+                           double *out_minus_di);
+
+/*
+ Writes the numbers of leading NaN outputs of [`ohlcv_ind_adx`]: ADX's `2*period - 1` to
+ `*out_adx`, +/-DI's `period` to `*out_di`.
+
+ Ownership: nothing is allocated; the out-pointers stay the caller's.
+
+ # Safety
+ `out_adx` and `out_di` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_adx_lookback(int32_t period, size_t *out_adx, size_t *out_di);
+
+/*
+ Money flow index of bars `0..n` into `out[0..n]`: `100*positive/(positive + negative)`
+ money flow (typical price x volume) over `period` bars (TA-Lib `MFI`; period 2 to 100000,
+ lookback `period`).
+
+ Ownership: the columns and `out` are borrowed for the call only; `out` may be an input.
+
+ # Safety
+ `high`, `low`, `close` and `volume` must be valid for reads of `n` doubles, `out` for writes
+ of `n`.
+ */
+ohlcv_status ohlcv_ind_mfi(const double *high,
+                           const double *low,
+                           const double *close,
+                           const double *volume,
+                           size_t n,
+                           int32_t period,
+                           double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_mfi`] to `*out`: `period`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_mfi_lookback(int32_t period, size_t *out);
+
+/*
+ On-balance volume of bars `0..n` into `out[0..n]`: the first volume, then plus the volume on
+ an up-close, minus it on a down-close (TA-Lib `OBV`; lookback 0).
+
+ Ownership: the columns and `out` are borrowed for the call only; `out` may be an input.
+
+ # Safety
+ `close` and `volume` must be valid for reads of `n` doubles, `out` for writes of `n`.
+ */
+ohlcv_status ohlcv_ind_obv(const double *close, const double *volume, size_t n, double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_obv`] to `*out`: 0.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_obv_lookback(size_t *out);
+
+/*
+ Volume-weighted average price reset at each UTC day of bars `0..n` into `out[0..n]`:
+ `sum tp*volume / sum volume` since the start of the day of `ts` (epoch milliseconds), with
+ `tp = (high + low + close) / 3` and Kahan-compensated sums (pandas'
+ `groupby(day).cumsum()`); NaN while the day's volume is 0. Lookback 0; no TA-Lib
+ equivalent.
+
+ Ownership: the columns and `out` are borrowed for the call only; `out` may be an input.
+
+ # Safety
+ `ts` must be valid for reads of `n` `uint64_t`, `high`, `low`, `close` and `volume` for reads
+ of `n` doubles, `out` for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_vwap(const uint64_t *ts,
+                            const double *high,
+                            const double *low,
+                            const double *close,
+                            const double *volume,
+                            size_t n,
+                            double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_vwap`] to `*out`: 0.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_vwap_lookback(size_t *out);
+
+/*
+ Rolling maximum of the last `period` values of `input[0..n]` into `out[0..n]` (TA-Lib
+ `MAX`; period 2 to 100000, lookback `period - 1`).
+
+ Ownership: `input` and `out` are borrowed for the call only; `out` may be `input`.
+
+ # Safety
+ `input` must be valid for reads of `n` doubles and `out` for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_max(const double *input, size_t n, int32_t period, double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_max`] to `*out`: `period - 1`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_max_lookback(int32_t period, size_t *out);
+
+/*
+ Rolling minimum of the last `period` values of `input[0..n]` into `out[0..n]` (TA-Lib
+ `MIN`; period 2 to 100000, lookback `period - 1`).
+
+ Ownership: `input` and `out` are borrowed for the call only; `out` may be `input`.
+
+ # Safety
+ `input` must be valid for reads of `n` doubles and `out` for writes of `n` doubles.
+ */
+ohlcv_status ohlcv_ind_min(const double *input, size_t n, int32_t period, double *out);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_min`] to `*out`: `period - 1`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_min_lookback(int32_t period, size_t *out);
+
+/*
+ Donchian channel of bars `0..n`: upper = highest high and lower = lowest low of the last
+ `period` bars, middle = their mean (TA-Lib `MAX(high)`, `MIN(low)`, `MIDPRICE`), into
+ `out_upper`, `out_middle` and `out_lower` (`n` values each). Period 2 to 100000, lookback
+ `period - 1`.
+
+ Ownership: the columns and the three outputs are borrowed for the call only; an output may
+ be an input, the outputs must not overlap each other.
+
+ # Safety
+ `high` and `low` must be valid for reads of `n` doubles, each output for writes of `n`.
+ */
+ohlcv_status ohlcv_ind_donchian(const double *high,
+                                const double *low,
+                                size_t n,
+                                int32_t period,
+                                double *out_upper,
+                                double *out_middle,
+                                double *out_lower);
+
+/*
+ Writes the number of leading NaN outputs of [`ohlcv_ind_donchian`] to `*out`: `period - 1`.
+
+ Ownership: nothing is allocated; `out` stays the caller's.
+
+ # Safety
+ `out` must be NULL or valid for a write.
+ */
+ohlcv_status ohlcv_ind_donchian_lookback(int32_t period, size_t *out);
+
+/*
+ Many EMAs at once, four series per SIMD pass (see the module documentation for the matrix
+ layout): lane `j` computes the EMA of period `periods[j]` (or `periods[0]` when
+ `n_params == 1`) over input row `j` (or row 0 when `n_inputs == 1`) into row `j` of `out`.
+ Every lane uses `convention` and is bitwise identical to [`ohlcv_ind_ema`] on its own.
+
+ Ownership: `input`, `periods` and `out` are borrowed for the call only; `out` may overlap
+ `input`.
+
+ # Safety
+ `input` must be valid for reads of `n_inputs * n` doubles, `periods` for reads of `n_params`
+ values, `out` for writes of `lanes * n` doubles.
+ */
+ohlcv_status ohlcv_ind_ema_many(const double *input,
+                                size_t n,
+                                size_t n_inputs,
+                                const int32_t *periods,
+                                size_t n_params,
+                                int32_t convention,
+                                double *out,
+                                size_t lanes);
+
+/*
+ Many RSIs at once, four series per SIMD pass; lanes, rows and parameters as in
+ [`ohlcv_ind_ema_many`]. Each lane is bitwise identical to [`ohlcv_ind_rsi`] on its own.
+
+ Ownership: `input`, `periods` and `out` are borrowed for the call only; `out` may overlap
+ `input`.
+
+ # Safety
+ `input` must be valid for reads of `n_inputs * n` doubles, `periods` for reads of `n_params`
+ values, `out` for writes of `lanes * n` doubles.
+ */
+ohlcv_status ohlcv_ind_rsi_many(const double *input,
+                                size_t n,
+                                size_t n_inputs,
+                                const int32_t *periods,
+                                size_t n_params,
+                                int32_t convention,
+                                double *out,
+                                size_t lanes);
+
+/*
+ Many ATRs at once, four series per SIMD pass: `high`, `low` and `close` are three matrices
+ of `n_inputs` rows; lanes, rows and parameters as in [`ohlcv_ind_ema_many`]. Each lane is
+ bitwise identical to [`ohlcv_ind_atr`] on its own.
+
+ Ownership: the inputs, `periods` and `out` are borrowed for the call only; `out` may overlap
+ the inputs.
+
+ # Safety
+ `high`, `low` and `close` must be valid for reads of `n_inputs * n` doubles, `periods` for
+ reads of `n_params` values, `out` for writes of `lanes * n` doubles.
+ */
+ohlcv_status ohlcv_ind_atr_many(const double *high,
+                                const double *low,
+                                const double *close,
+                                size_t n,
+                                size_t n_inputs,
+                                const int32_t *periods,
+                                size_t n_params,
+                                int32_t convention,
+                                double *out,
+                                size_t lanes);
+
+/*
+ Many MACDs at once, four series per SIMD pass: lane `j` uses `fast[j]`, `slow[j]` and
+ `signal[j]` (index 0 when `n_params == 1`) and writes row `j` of `out_macd`, `out_signal`
+ and `out_hist` (`lanes` rows each); lanes and rows as in [`ohlcv_ind_ema_many`]. Each lane
+ is bitwise identical to [`ohlcv_ind_macd`] on its own.
+
+ Ownership: `input`, the parameter arrays and the outputs are borrowed for the call only; an
+ output may overlap `input`, the outputs must not overlap each other.
+
+ # Safety
+ `input` must be valid for reads of `n_inputs * n` doubles, `fast`, `slow` and `signal` for
+ reads of `n_params` values each, each output for writes of `lanes * n` doubles.
+ */
+ohlcv_status ohlcv_ind_macd_many(const double *input,
+                                 size_t n,
+                                 size_t n_inputs,
+                                 const int32_t *fast,
+                                 const int32_t *slow,
+                                 const int32_t *signal,
+                                 size_t n_params,
+                                 int32_t convention,
+                                 double *out_macd,
+                                 double *out_signal,
+                                 double *out_hist,
+                                 size_t lanes);
 
 /*
  Opens the bar file at `path` for reading and writes the new reader to `*out`. `format` is an
@@ -1016,6 +3337,54 @@ OHLCV_STATIC_ASSERT(offsetof(ohlcv_bar, close) == 32, "ohlcv_bar.close must be a
 OHLCV_STATIC_ASSERT(offsetof(ohlcv_bar, volume) == 40, "ohlcv_bar.volume must be at 40");
 OHLCV_STATIC_ASSERT(offsetof(ohlcv_bar, reserved) == 48, "ohlcv_bar.reserved must be at 48");
 OHLCV_STATIC_ASSERT(sizeof(ohlcv_index_record) == 24, "ohlcv_index_record must be 24 bytes");
+/* The streaming indicator states: a tag word and the library state, 8-byte aligned (checked
+   against the Rust types by tests/ffi_header.rs). */
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_sma_state) == 2096 && OHLCV_ALIGNOF(ohlcv_ind_sma_state) == 8 &&
+                        offsetof(ohlcv_ind_sma_state, opaque) == 8, "ohlcv_ind_sma_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_ema_state) == 88 && OHLCV_ALIGNOF(ohlcv_ind_ema_state) == 8 &&
+                        offsetof(ohlcv_ind_ema_state, opaque) == 8, "ohlcv_ind_ema_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_wma_state) == 2120 && OHLCV_ALIGNOF(ohlcv_ind_wma_state) == 8 &&
+                        offsetof(ohlcv_ind_wma_state, opaque) == 8, "ohlcv_ind_wma_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_dema_state) == 136 && OHLCV_ALIGNOF(ohlcv_ind_dema_state) == 8 &&
+                        offsetof(ohlcv_ind_dema_state, opaque) == 8, "ohlcv_ind_dema_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_tema_state) == 200 && OHLCV_ALIGNOF(ohlcv_ind_tema_state) == 8 &&
+                        offsetof(ohlcv_ind_tema_state, opaque) == 8, "ohlcv_ind_tema_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_rsi_state) == 80 && OHLCV_ALIGNOF(ohlcv_ind_rsi_state) == 8 &&
+                        offsetof(ohlcv_ind_rsi_state, opaque) == 8, "ohlcv_ind_rsi_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_macd_state) == 248 && OHLCV_ALIGNOF(ohlcv_ind_macd_state) == 8 &&
+                        offsetof(ohlcv_ind_macd_state, opaque) == 8, "ohlcv_ind_macd_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_bbands_state) == 2144 && OHLCV_ALIGNOF(ohlcv_ind_bbands_state) == 8 &&
+                        offsetof(ohlcv_ind_bbands_state, opaque) == 8, "ohlcv_ind_bbands_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_stddev_state) == 2136 && OHLCV_ALIGNOF(ohlcv_ind_stddev_state) == 8 &&
+                        offsetof(ohlcv_ind_stddev_state, opaque) == 8, "ohlcv_ind_stddev_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_atr_state) == 72 && OHLCV_ALIGNOF(ohlcv_ind_atr_state) == 8 &&
+                        offsetof(ohlcv_ind_atr_state, opaque) == 8, "ohlcv_ind_atr_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_trange_state) == 24 && OHLCV_ALIGNOF(ohlcv_ind_trange_state) == 8 &&
+                        offsetof(ohlcv_ind_trange_state, opaque) == 8, "ohlcv_ind_trange_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_stoch_state) == 12456 && OHLCV_ALIGNOF(ohlcv_ind_stoch_state) == 8 &&
+                        offsetof(ohlcv_ind_stoch_state, opaque) == 8, "ohlcv_ind_stoch_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_willr_state) == 8272 && OHLCV_ALIGNOF(ohlcv_ind_willr_state) == 8 &&
+                        offsetof(ohlcv_ind_willr_state, opaque) == 8, "ohlcv_ind_willr_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_cci_state) == 2088 && OHLCV_ALIGNOF(ohlcv_ind_cci_state) == 8 &&
+                        offsetof(ohlcv_ind_cci_state, opaque) == 8, "ohlcv_ind_cci_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_adx_state) == 80 && OHLCV_ALIGNOF(ohlcv_ind_adx_state) == 8 &&
+                        offsetof(ohlcv_ind_adx_state, opaque) == 8, "ohlcv_ind_adx_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_mfi_state) == 4184 && OHLCV_ALIGNOF(ohlcv_ind_mfi_state) == 8 &&
+                        offsetof(ohlcv_ind_mfi_state, opaque) == 8, "ohlcv_ind_mfi_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_obv_state) == 32 && OHLCV_ALIGNOF(ohlcv_ind_obv_state) == 8 &&
+                        offsetof(ohlcv_ind_obv_state, opaque) == 8, "ohlcv_ind_obv_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_roc_state) == 2088 && OHLCV_ALIGNOF(ohlcv_ind_roc_state) == 8 &&
+                        offsetof(ohlcv_ind_roc_state, opaque) == 8, "ohlcv_ind_roc_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_mom_state) == 2088 && OHLCV_ALIGNOF(ohlcv_ind_mom_state) == 8 &&
+                        offsetof(ohlcv_ind_mom_state, opaque) == 8, "ohlcv_ind_mom_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_max_state) == 4144 && OHLCV_ALIGNOF(ohlcv_ind_max_state) == 8 &&
+                        offsetof(ohlcv_ind_max_state, opaque) == 8, "ohlcv_ind_max_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_min_state) == 4144 && OHLCV_ALIGNOF(ohlcv_ind_min_state) == 8 &&
+                        offsetof(ohlcv_ind_min_state, opaque) == 8, "ohlcv_ind_min_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_donchian_state) == 8272 && OHLCV_ALIGNOF(ohlcv_ind_donchian_state) == 8 &&
+                        offsetof(ohlcv_ind_donchian_state, opaque) == 8, "ohlcv_ind_donchian_state layout");
+OHLCV_STATIC_ASSERT(sizeof(ohlcv_ind_vwap_state) == 56 && OHLCV_ALIGNOF(ohlcv_ind_vwap_state) == 8 &&
+                        offsetof(ohlcv_ind_vwap_state, opaque) == 8, "ohlcv_ind_vwap_state layout");
 #undef OHLCV_STATIC_ASSERT
 #undef OHLCV_ALIGNOF
 #endif /* OHLCV_H_LAYOUT_ASSERTS */

@@ -8,6 +8,10 @@
  * - Every failure throws ohlcv::error, carrying the status and the library's message.
  * - ohlcv::bar_vector (std::vector<ohlcv_bar>) is 64-byte aligned: C++17 allocates over-aligned
  *   types with aligned operator new.
+ * - ohlcv::ind: every indicator's batch function over columns (any contiguous doubles: a
+ *   std::vector<double>, an array, a span), returning std::vector<double> (a struct of them
+ *   for several outputs), NaN over the lookback as in C. The streaming states are the C
+ *   structs themselves (plain values; see ohlcv.h).
  *
  * Hand-written (unlike ohlcv.h). Link with -lohlcv.
  */
@@ -18,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -538,6 +543,246 @@ inline ohlcv_engine_summary run_engine(const std::string &data_dir,
     check(ohlcv_engine_run(data_dir.c_str(), &o, &s));
     return s;
 }
+
+/* ---------------------------------------------------------------------------------------- */
+/* Indicators                                                                               */
+/* ---------------------------------------------------------------------------------------- */
+
+namespace ind {
+
+/// Which reference EMA, RSI, ATR and MACD follow.
+enum class convention : int32_t {
+    talib = OHLCV_CONVENTION_TALIB,
+    pandas = OHLCV_CONVENTION_PANDAS,
+};
+
+/// An input column.
+using column = span<const double>;
+/// An output column.
+using series = std::vector<double>;
+
+/// Three outputs: MACD line, signal, histogram.
+struct macd_result {
+    series macd, signal, hist;
+};
+
+/// Three bands: Bollinger or Donchian.
+struct bands_result {
+    series upper, middle, lower;
+};
+
+/// Slow %K and slow %D.
+struct stoch_result {
+    series k, d;
+};
+
+/// ADX with the directional indicators.
+struct adx_result {
+    series adx, plus_di, minus_di;
+};
+
+namespace detail {
+/// The common length of the columns; throws when they differ.
+inline std::size_t length(std::initializer_list<std::size_t> sizes) {
+    const std::size_t n = *sizes.begin();
+    for (std::size_t s : sizes) {
+        if (s != n) {
+            throw error(OHLCV_STATUS_INVALID_ARGUMENT,
+                        "indicator columns have different lengths (" + std::to_string(n) +
+                            " and " + std::to_string(s) + ")");
+        }
+    }
+    return n;
+}
+inline int32_t conv(convention c) { return static_cast<int32_t>(c); }
+}  // namespace detail
+
+/// Simple moving average (TA-Lib SMA).
+inline series sma(column x, int32_t period = 30) {
+    series out(x.size());
+    check(ohlcv_ind_sma(x.data(), x.size(), period, out.data()));
+    return out;
+}
+
+/// Exponential moving average (TA-Lib EMA, or pandas ewm(span=period, adjust=False)).
+inline series ema(column x, int32_t period = 30, convention c = convention::talib) {
+    series out(x.size());
+    check(ohlcv_ind_ema(x.data(), x.size(), period, detail::conv(c), out.data()));
+    return out;
+}
+
+/// Weighted moving average (TA-Lib WMA).
+inline series wma(column x, int32_t period = 30) {
+    series out(x.size());
+    check(ohlcv_ind_wma(x.data(), x.size(), period, out.data()));
+    return out;
+}
+
+/// Double exponential moving average (TA-Lib DEMA).
+inline series dema(column x, int32_t period = 30) {
+    series out(x.size());
+    check(ohlcv_ind_dema(x.data(), x.size(), period, out.data()));
+    return out;
+}
+
+/// Triple exponential moving average (TA-Lib TEMA).
+inline series tema(column x, int32_t period = 30) {
+    series out(x.size());
+    check(ohlcv_ind_tema(x.data(), x.size(), period, out.data()));
+    return out;
+}
+
+/// Relative strength index (TA-Lib RSI, or the pipeline's pandas form).
+inline series rsi(column x, int32_t period = 14, convention c = convention::talib) {
+    series out(x.size());
+    check(ohlcv_ind_rsi(x.data(), x.size(), period, detail::conv(c), out.data()));
+    return out;
+}
+
+/// MACD line, signal and histogram (TA-Lib MACD, or pandas spans).
+inline macd_result macd(column x, int32_t fast = 12, int32_t slow = 26, int32_t signal = 9,
+                        convention c = convention::talib) {
+    macd_result r{series(x.size()), series(x.size()), series(x.size())};
+    check(ohlcv_ind_macd(x.data(), x.size(), fast, slow, signal, detail::conv(c), r.macd.data(),
+                         r.signal.data(), r.hist.data()));
+    return r;
+}
+
+/// Bollinger Bands on an SMA (TA-Lib BBANDS, matype SMA).
+inline bands_result bbands(column x, int32_t period = 5, double nbdev_up = 2.0,
+                           double nbdev_dn = 2.0) {
+    bands_result r{series(x.size()), series(x.size()), series(x.size())};
+    check(ohlcv_ind_bbands(x.data(), x.size(), period, nbdev_up, nbdev_dn, r.upper.data(),
+                           r.middle.data(), r.lower.data()));
+    return r;
+}
+
+/// Rolling population standard deviation times nbdev (TA-Lib STDDEV).
+inline series stddev(column x, int32_t period = 5, double nbdev = 1.0) {
+    series out(x.size());
+    check(ohlcv_ind_stddev(x.data(), x.size(), period, nbdev, out.data()));
+    return out;
+}
+
+/// True range (TA-Lib TRANGE).
+inline series trange(column high, column low, column close) {
+    const std::size_t n = detail::length({high.size(), low.size(), close.size()});
+    series out(n);
+    check(ohlcv_ind_trange(high.data(), low.data(), close.data(), n, out.data()));
+    return out;
+}
+
+/// Average true range (TA-Lib ATR, or the pipeline's pandas form).
+inline series atr(column high, column low, column close, int32_t period = 14,
+                  convention c = convention::talib) {
+    const std::size_t n = detail::length({high.size(), low.size(), close.size()});
+    series out(n);
+    check(ohlcv_ind_atr(high.data(), low.data(), close.data(), n, period, detail::conv(c),
+                        out.data()));
+    return out;
+}
+
+/// Slow stochastic (TA-Lib STOCH with SMA smoothing).
+inline stoch_result stoch(column high, column low, column close, int32_t fastk = 5,
+                          int32_t slowk = 3, int32_t slowd = 3) {
+    const std::size_t n = detail::length({high.size(), low.size(), close.size()});
+    stoch_result r{series(n), series(n)};
+    check(ohlcv_ind_stoch(high.data(), low.data(), close.data(), n, fastk, slowk, slowd,
+                          r.k.data(), r.d.data()));
+    return r;
+}
+
+/// Williams %R (TA-Lib WILLR).
+inline series willr(column high, column low, column close, int32_t period = 14) {
+    const std::size_t n = detail::length({high.size(), low.size(), close.size()});
+    series out(n);
+    check(ohlcv_ind_willr(high.data(), low.data(), close.data(), n, period, out.data()));
+    return out;
+}
+
+/// Commodity channel index (TA-Lib CCI).
+inline series cci(column high, column low, column close, int32_t period = 14) {
+    const std::size_t n = detail::length({high.size(), low.size(), close.size()});
+    series out(n);
+    check(ohlcv_ind_cci(high.data(), low.data(), close.data(), n, period, out.data()));
+    return out;
+}
+
+/// ADX, +DI and -DI (TA-Lib ADX, PLUS_DI, MINUS_DI).
+inline adx_result adx(column high, column low, column close, int32_t period = 14) {
+    const std::size_t n = detail::length({high.size(), low.size(), close.size()});
+    adx_result r{series(n), series(n), series(n)};
+    check(ohlcv_ind_adx(high.data(), low.data(), close.data(), n, period, r.adx.data(),
+                        r.plus_di.data(), r.minus_di.data()));
+    return r;
+}
+
+/// Money flow index (TA-Lib MFI).
+inline series mfi(column high, column low, column close, column volume, int32_t period = 14) {
+    const std::size_t n = detail::length({high.size(), low.size(), close.size(), volume.size()});
+    series out(n);
+    check(ohlcv_ind_mfi(high.data(), low.data(), close.data(), volume.data(), n, period,
+                        out.data()));
+    return out;
+}
+
+/// On-balance volume (TA-Lib OBV).
+inline series obv(column close, column volume) {
+    const std::size_t n = detail::length({close.size(), volume.size()});
+    series out(n);
+    check(ohlcv_ind_obv(close.data(), volume.data(), n, out.data()));
+    return out;
+}
+
+/// Rate of change in percent (TA-Lib ROC).
+inline series roc(column x, int32_t period = 10) {
+    series out(x.size());
+    check(ohlcv_ind_roc(x.data(), x.size(), period, out.data()));
+    return out;
+}
+
+/// Momentum (TA-Lib MOM).
+inline series mom(column x, int32_t period = 10) {
+    series out(x.size());
+    check(ohlcv_ind_mom(x.data(), x.size(), period, out.data()));
+    return out;
+}
+
+/// Rolling maximum (TA-Lib MAX).
+inline series rolling_max(column x, int32_t period = 30) {
+    series out(x.size());
+    check(ohlcv_ind_max(x.data(), x.size(), period, out.data()));
+    return out;
+}
+
+/// Rolling minimum (TA-Lib MIN).
+inline series rolling_min(column x, int32_t period = 30) {
+    series out(x.size());
+    check(ohlcv_ind_min(x.data(), x.size(), period, out.data()));
+    return out;
+}
+
+/// Donchian channel: highest high, their midpoint, lowest low.
+inline bands_result donchian(column high, column low, int32_t period = 20) {
+    const std::size_t n = detail::length({high.size(), low.size()});
+    bands_result r{series(n), series(n), series(n)};
+    check(ohlcv_ind_donchian(high.data(), low.data(), n, period, r.upper.data(),
+                             r.middle.data(), r.lower.data()));
+    return r;
+}
+
+/// Daily VWAP (UTC days of the epoch-millisecond timestamps).
+inline series vwap(span<const std::uint64_t> ts, column high, column low, column close,
+                   column volume) {
+    const std::size_t n =
+        detail::length({ts.size(), high.size(), low.size(), close.size(), volume.size()});
+    series out(n);
+    check(ohlcv_ind_vwap(ts.data(), high.data(), low.data(), close.data(), volume.data(), n,
+                         out.data()));
+    return out;
+}
+
+}  // namespace ind
 
 }  // namespace ohlcv
 

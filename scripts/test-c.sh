@@ -4,14 +4,20 @@
 # valgrind:
 #
 #   tests/c/test_api.c              the whole C API, every error path
+#   tests/c/test_indicators.c       every indicator: batch, lookback, streaming state (peek,
+#                                   save to a file and restore), many-series, errors; its outputs
+#                                   are then compared with TA-Lib and pandas
+#                                   (tests/python/check_c_indicators.py)
 #   tests/c/header_standalone.c     ohlcv.h compiles alone; ohlcv_bar is a complete type
 #   tests/c/double_include_{a,b}.c  two translation units including ohlcv.h, linked together
 #   tests/cpp/test_raii.cpp         the C++ wrapper (C++17 and C++20)
 #   tests/cpp/header_standalone*.cpp, tests/cpp/double_include_{a,b}.cpp  the same for C++
 #   examples/cpp/quickstart.cpp     the C++ example builds and runs
 #
-# Usage: scripts/test-c.sh        (needs cargo, gcc, g++; valgrind for that step)
-# Environment: CC, CXX (default gcc, g++); OHLCV_SKIP_VALGRIND=1 skips valgrind.
+# Usage: scripts/test-c.sh        (needs cargo, gcc, g++; valgrind for that step; python3 with
+#                                  numpy, pandas and talib for the TA-Lib comparison)
+# Environment: CC, CXX (default gcc, g++); OHLCV_SKIP_VALGRIND=1 skips valgrind; PYTHON (default
+# python3). Without talib the comparison is skipped with a note, unless CI is set.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -88,6 +94,26 @@ if [ "${OHLCV_SKIP_VALGRIND:-0}" != 1 ]; then
     else
         failed=$((failed + 1))
         echo "FAIL valgrind is not installed (apt-get install valgrind, or OHLCV_SKIP_VALGRIND=1)"
+    fi
+fi
+
+# The indicators from C: shared, static, sanitizers, valgrind; then the outputs against TA-Lib.
+ind_src=tests/c/test_indicators.c
+step "C indicators test (.so)" sh -c "$CC ${cflags[*]} $ind_src ${link_so[*]} -lm -o '$out/ind_so' && '$out/ind_so' '$out/ind_so.d'"
+step "C indicators test (.a)" sh -c "$CC ${cflags[*]} $ind_src ${link_a[*]} -o '$out/ind_a' && '$out/ind_a' '$out/ind_a.d'"
+step "C indicators test (ASan+UBSan, .so)" sh -c "$CC ${cflags[*]} ${sanitize[*]} $ind_src ${link_so[*]} -lm -o '$out/ind_asan' && '$out/ind_asan' '$out/ind_asan.d'"
+if [ "${OHLCV_SKIP_VALGRIND:-0}" != 1 ] && command -v valgrind >/dev/null; then
+    step "C indicators test (valgrind, .so)" valgrind -q --error-exitcode=9 --leak-check=full \
+        --errors-for-leak-kinds=definite,possible --suppressions=tests/c/valgrind.supp \
+        "$out/ind_so" "$out/ind_vg.d"
+fi
+if [ -f "$out/ind_so.d/jobs.txt" ]; then
+    rc=0
+    "${PYTHON:-python3}" tests/python/check_c_indicators.py "$out/ind_so.d" >"$out/talib.log" 2>&1 || rc=$?
+    if [ "$rc" -eq 3 ] && [ -z "${CI:-}" ]; then
+        echo "skip C indicators vs TA-Lib and pandas: $(tail -n 1 "$out/talib.log")"
+    else
+        step "C indicators vs TA-Lib and pandas" sh -c "cat '$out/talib.log'; exit $rc"
     fi
 fi
 

@@ -180,3 +180,90 @@ fn collect_exports(path: &Path, src: &str, out: &mut Vec<String>) {
         out.push(name);
     }
 }
+
+/// The sizes of the indicator states in `ohlcv.h` (the `opaque` array and the static assertion
+/// of `sizeof`) are those of the Rust types, and the capacity macro is the Rust capacity.
+#[test]
+fn indicator_state_layouts_in_the_header_match_rust() {
+    use ohlcv::ffi::*;
+    use std::collections::BTreeMap;
+    macro_rules! sizes {
+        ($($t:ident),* $(,)?) => {
+            BTreeMap::from([$((stringify!($t), size_of::<$t>())),*])
+        };
+    }
+    let rust = sizes!(
+        ohlcv_ind_sma_state,
+        ohlcv_ind_ema_state,
+        ohlcv_ind_wma_state,
+        ohlcv_ind_dema_state,
+        ohlcv_ind_tema_state,
+        ohlcv_ind_rsi_state,
+        ohlcv_ind_macd_state,
+        ohlcv_ind_bbands_state,
+        ohlcv_ind_stddev_state,
+        ohlcv_ind_atr_state,
+        ohlcv_ind_trange_state,
+        ohlcv_ind_stoch_state,
+        ohlcv_ind_willr_state,
+        ohlcv_ind_cci_state,
+        ohlcv_ind_adx_state,
+        ohlcv_ind_mfi_state,
+        ohlcv_ind_obv_state,
+        ohlcv_ind_roc_state,
+        ohlcv_ind_mom_state,
+        ohlcv_ind_max_state,
+        ohlcv_ind_min_state,
+        ohlcv_ind_donchian_state,
+        ohlcv_ind_vwap_state,
+    );
+    let h = committed_header();
+    // `typedef struct NAME { ... uint64_t tag; ... uint64_t opaque[K]; } NAME;`
+    let mut structs = BTreeMap::new();
+    for part in h.split("typedef struct ").skip(1) {
+        let name: String = part
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !(name.starts_with("ohlcv_ind_") && name.ends_with("_state")) {
+            continue;
+        }
+        let body = &part[..part.find(&format!("}} {name};")).expect("struct end")];
+        let fields: Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("uint64_t "))
+            .collect();
+        assert_eq!(fields.len(), 2, "{name}: {fields:?}");
+        assert_eq!(fields[0], "uint64_t tag;", "{name}");
+        let k: usize = fields[1]
+            .strip_prefix("uint64_t opaque[")
+            .and_then(|r| r.strip_suffix("];"))
+            .unwrap_or_else(|| panic!("{name}: {}", fields[1]))
+            .parse()
+            .unwrap();
+        structs.insert(name, 8 + 8 * k);
+    }
+    let names: Vec<_> = structs.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        rust.keys().copied().collect::<Vec<_>>(),
+        "states in the header"
+    );
+    for (name, size) in &structs {
+        assert_eq!(
+            *size,
+            rust[name.as_str()],
+            "{name}: header size vs Rust size"
+        );
+        let assertion = format!("OHLCV_STATIC_ASSERT(sizeof({name}) == {size} ");
+        assert!(
+            h.contains(&assertion),
+            "include/ohlcv.h lacks `{assertion}...` (cbindgen.toml's trailer); {REGENERATE}"
+        );
+    }
+    assert_eq!(
+        define(&h, "OHLCV_IND_STATE_CAPACITY"),
+        ohlcv::ffi::STATE_CAPACITY.to_string()
+    );
+}

@@ -1,5 +1,6 @@
-"""ohlcv: 64-byte OHLCV bar files, the pipeline's CSV, index files, resampling and SIMD
-reductions, through the library's C ABI (ctypes only; NumPy and pandas are optional).
+"""ohlcv: 64-byte OHLCV bar files, the pipeline's CSV, index files, resampling, SIMD
+reductions and technical indicators, through the library's C ABI (ctypes only; NumPy and
+pandas are optional, the indicator functions need NumPy).
 
 Bars come back as NumPy structured arrays with the pipeline's dtype :data:`DTYPE` when NumPy
 is installed (zero-copy for :meth:`Reader.bars`), else as ctypes arrays of :class:`Bar`.
@@ -12,6 +13,12 @@ threads (calls on it are serialised) or one object per thread.
     >>> with ohlcv.Reader("EURUSD.bin") as r:        # doctest: +SKIP
     ...     bars = r.bars()                            # zero-copy NumPy view
     ...     hourly = ohlcv.resample(bars, "1h")
+    >>> rsi = ohlcv.rsi(hourly, 14)                     # doctest: +SKIP
+    >>> state = ohlcv.RsiState(14)                      # doctest: +SKIP
+
+The indicators (:mod:`ohlcv.indicators`, all re-exported here) take NumPy columns, a bar array
+or a DataFrame, and return float64 arrays bit-identical to TA-Lib's; their streaming states
+(``ohlcv.SmaState``, ...) can be saved as bytes and restored.
 """
 
 from __future__ import annotations
@@ -723,3 +730,13 @@ def read_dataframe(path, format="auto"):
     """A bar file (binary or CSV) as a pandas DataFrame (see :func:`to_dataframe`)."""
     with Reader(path, format) as r:
         return to_dataframe(r.bars())
+
+
+# ------------------------------------------------------------------------------------------
+# Indicators (re-exported from ohlcv.indicators)
+# ------------------------------------------------------------------------------------------
+
+from . import indicators  # noqa: E402
+from .indicators import *  # noqa: E402,F401,F403
+
+__all__ += ["indicators"] + indicators.__all__

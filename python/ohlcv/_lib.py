@@ -199,6 +199,50 @@ LAYOUT = {
 }
 
 
+# The streaming indicator states (ohlcv_ind_<name>_state): a tag word and `opaque` words.
+IND_STATE_WORDS = {
+    "sma": 261,
+    "ema": 10,
+    "wma": 264,
+    "dema": 16,
+    "tema": 24,
+    "rsi": 9,
+    "macd": 30,
+    "bbands": 267,
+    "stddev": 266,
+    "atr": 8,
+    "trange": 2,
+    "stoch": 1556,
+    "willr": 1033,
+    "cci": 260,
+    "adx": 9,
+    "mfi": 522,
+    "obv": 3,
+    "roc": 260,
+    "mom": 260,
+    "max": 517,
+    "min": 517,
+    "donchian": 1033,
+    "vwap": 6,
+}
+
+#: ``{name: ctypes Structure}`` of the ``ohlcv_ind_<name>_state`` structs.
+IND_STATES = {
+    name: type(
+        f"ohlcv_ind_{name}_state",
+        (Structure,),
+        {
+            "_fields_": [("tag", c_uint64), ("opaque", c_uint64 * words)],
+            "__doc__": f"``ohlcv_ind_{name}_state``: a plain value (tag + library state).",
+        },
+    )
+    for name, words in IND_STATE_WORDS.items()
+}
+
+for _name, _words in IND_STATE_WORDS.items():
+    LAYOUT[IND_STATES[_name]] = (8 + 8 * _words, {"tag": 0, "opaque": 8})
+
+
 def check_layout():
     """Raises ImportError when a structure does not have the layout of ``ohlcv.h``."""
     for struct, (size, offsets) in LAYOUT.items():
@@ -283,6 +327,73 @@ PROTOTYPES = {
     # engine
     "ohlcv_engine_run": (status_t, [c_char_p, P(EngineOptions), P(EngineSummary)]),
 }
+
+# Indicators. Columns are passed as addresses (c_void_p) of contiguous float64 / uint64 arrays.
+col_t = c_void_p
+_i32, _f64, _sz = c_int32, c_double, c_size_t
+
+# name: (number of input columns, parameters after the columns and n, number of outputs). The
+# lookback and init functions take the same parameters.
+_P = [_i32]
+IND_BATCH = {
+    "sma": (1, _P, 1),
+    "ema": (1, [_i32, _i32], 1),
+    "wma": (1, _P, 1),
+    "dema": (1, _P, 1),
+    "tema": (1, _P, 1),
+    "rsi": (1, [_i32, _i32], 1),
+    "macd": (1, [_i32, _i32, _i32, _i32], 3),
+    "bbands": (1, [_i32, _f64, _f64], 3),
+    "stddev": (1, [_i32, _f64], 1),
+    "trange": (3, [], 1),
+    "atr": (3, [_i32, _i32], 1),
+    "stoch": (3, [_i32, _i32, _i32], 2),
+    "willr": (3, _P, 1),
+    "cci": (3, _P, 1),
+    "adx": (3, _P, 3),
+    "mfi": (4, _P, 1),
+    "obv": (2, [], 1),
+    "vwap": (5, [], 1),  # ts (uint64) first
+    "roc": (1, _P, 1),
+    "mom": (1, _P, 1),
+    "max": (1, _P, 1),
+    "min": (1, _P, 1),
+    "donchian": (2, _P, 3),
+}
+
+# Inputs of a streaming update, by value: double, except VWAP's leading uint64 timestamp.
+IND_STREAM_INPUTS = {name: [_f64] * ncols for name, (ncols, _p, _o) in IND_BATCH.items()}
+IND_STREAM_INPUTS["vwap"] = [c_uint64] + [_f64] * 4
+
+
+def _indicator_prototypes():
+    protos = {}
+    for name, (ncols, params, nout) in IND_BATCH.items():
+        protos[f"ohlcv_ind_{name}"] = (
+            status_t,
+            [col_t] * ncols + [_sz] + params + [col_t] * nout,
+        )
+        lb_outs = [P(_sz), P(_sz)] if name == "adx" else [P(_sz)]
+        protos[f"ohlcv_ind_{name}_lookback"] = (status_t, params + lb_outs)
+        state = P(IND_STATES[name])
+        ins = IND_STREAM_INPUTS[name]
+        protos[f"ohlcv_ind_{name}_init"] = (status_t, params + [state])
+        protos[f"ohlcv_ind_{name}_update"] = (status_t, [state] + ins + [P(_f64)] * nout)
+        protos[f"ohlcv_ind_{name}_peek"] = (status_t, [state] + ins + [P(_f64)] * nout)
+        protos[f"ohlcv_ind_{name}_reset"] = (status_t, [state])
+    # Many series: (inputs..., n, n_inputs, parameter arrays..., n_params, convention,
+    # outputs..., lanes); parameter arrays are addresses of int32 arrays.
+    many = {"ema": (1, 1, 1), "rsi": (1, 1, 1), "atr": (3, 1, 1), "macd": (1, 3, 3)}
+    for name, (ncols, nparams, nout) in many.items():
+        protos[f"ohlcv_ind_{name}_many"] = (
+            status_t,
+            [col_t] * ncols + [_sz, _sz] + [c_void_p] * nparams + [_sz, _i32]
+            + [col_t] * nout + [_sz],
+        )
+    return protos
+
+
+PROTOTYPES.update(_indicator_prototypes())
 
 lib = _load()
 for _name, (_restype, _argtypes) in PROTOTYPES.items():

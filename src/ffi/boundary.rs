@@ -285,3 +285,68 @@ pub(crate) unsafe fn path_from_c(s: *const c_char, name: &str) -> Result<PathBuf
     }
     Ok(PathBuf::from(s))
 }
+
+/// Checks a caller array of `len` values of `T` (the module conventions for any element type):
+/// `len == 0` is empty whatever `ptr` is; otherwise NULL is `NullPointer`, a byte size that
+/// overflows the address space is `Overflow`, a pointer not aligned for `T` is `Misaligned`.
+pub(crate) fn check_array<T>(ptr: *const T, len: usize, name: &str) -> Result<()> {
+    if len == 0 {
+        return Ok(());
+    }
+    if ptr.is_null() {
+        return Err(null(name));
+    }
+    if len
+        .checked_mul(size_of::<T>())
+        .is_none_or(|b| b > isize::MAX as usize || (ptr as usize).checked_add(b).is_none())
+    {
+        return Err(Error::new(
+            ErrorKind::Overflow,
+            format!("{name}: {len} values overflow the address space"),
+        ));
+    }
+    if !ptr.is_aligned() {
+        return Err(Error::new(
+            ErrorKind::Misaligned,
+            format!(
+                "{name}: address {ptr:p} is not aligned to {} bytes",
+                align_of::<T>()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Borrows `(ptr, len)` as a read-only slice of plain values after [`check_array`].
+///
+/// # Safety
+/// When `len > 0` and the checks pass, `ptr` must point to `len` initialised values that stay
+/// valid and are not written for `'a`.
+pub(crate) unsafe fn slice_from_raw<'a, T>(
+    ptr: *const T,
+    len: usize,
+    name: &str,
+) -> Result<&'a [T]> {
+    check_array(ptr, len, name)?;
+    if len == 0 {
+        return Ok(&[]);
+    }
+    // SAFETY: non-NULL, aligned, size fits isize (checked above); validity is the caller's
+    // contract.
+    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
+/// The byte range `[start, end)` of a checked array (empty for `len == 0`).
+pub(crate) fn byte_range<T>(ptr: *const T, len: usize) -> (usize, usize) {
+    let start = ptr as usize;
+    // Checked not to overflow by `check_array` before this is called.
+    (
+        start,
+        start.saturating_add(len.saturating_mul(size_of::<T>())),
+    )
+}
+
+/// True when two byte ranges share a byte (empty ranges share none).
+pub(crate) fn ranges_overlap(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < a.1 && b.0 < b.1 && a.0 < b.1 && b.0 < a.1
+}

@@ -17,9 +17,10 @@
 //!   double close is reported the same way. Every handle may be used from any thread; calls on
 //!   one handle are serialised internally.
 //! - Panics never cross the boundary: they become `OHLCV_STATUS_PANIC`.
-//! - Enums passed in (`ohlcv_format`, `ohlcv_side`, `ohlcv_durability`, `ohlcv_index_format`)
-//!   are `int32_t` parameters or fields, validated (`OHLCV_STATUS_INVALID_ARGUMENT` for any
-//!   other value), never Rust enums, since an out-of-range enum value is undefined behaviour.
+//! - Enums passed in (`ohlcv_format`, `ohlcv_side`, `ohlcv_durability`, `ohlcv_index_format`,
+//!   `ohlcv_convention`) are `int32_t` parameters or fields, validated
+//!   (`OHLCV_STATUS_INVALID_ARGUMENT` for any other value), never Rust enums, since an
+//!   out-of-range enum value is undefined behaviour.
 //! - Ownership is stated in the first lines of every function's documentation: who frees what,
 //!   with which function, and how long a borrowed pointer stays valid.
 //!
@@ -36,6 +37,8 @@
 //! | reductions | `ohlcv_bars_max_high`, `_min_low`, `_first_open`, `_last_close`, `_sum_volume`, `_sum_volume_kahan`, `_fold` |
 //! | resample | `ohlcv_resample_options_default`, `ohlcv_resample`, `ohlcv_resampler_new`, `_push`, `_forming`, `_finish`, `_free` |
 //! | engine | `ohlcv_engine_run` |
+//! | indicators, batch | `ohlcv_ind_<name>`, `ohlcv_ind_<name>_lookback`, `ohlcv_ind_{ema,rsi,atr,macd}_many` |
+//! | indicators, streaming | `ohlcv_ind_<name>_init`, `_update`, `_peek`, `_reset` on a caller-owned `ohlcv_ind_<name>_state` |
 //!
 //! # Adding an export (and the indicators)
 //!
@@ -47,26 +50,33 @@
 //! function, and write outputs last (`out_write`). Then regenerate the header (see
 //! `cbindgen.toml`), add the symbol to the C test and the Python prototypes.
 //!
-//! Indicators follow the same shape, one file `src/ffi/indicators.rs` with one export per
-//! indicator function, named `ohlcv_ind_<name>`:
+//! # Indicators
 //!
-//! - batch: `ohlcv_ind_<name>(const ohlcv_bar *bars, size_t count, <parameters by value>,
-//!   double *out, size_t capacity, size_t *out_count)`, the output one `double` per input bar
-//!   (NaN during the warm-up, as TA-Lib's leading values), several outputs as several
-//!   `double *` buffers (`out_macd`, `out_signal`, `out_hist`) sharing one `capacity`; a
-//!   short `capacity` is `OHLCV_STATUS_BUFFER_TOO_SMALL`, a bad period `INVALID_ARGUMENT`;
-//! - streaming: an opaque `ohlcv_ind_<name>_state` with `ohlcv_ind_<name>_new(<parameters>,
-//!   ohlcv_ind_<name>_state **out)`, `_push(state, bars, count, out..., capacity, out_count)`
-//!   and `_free(state)`, kept in the handle registry like the resampler;
-//! - a parameter struct (`ohlcv_ind_<name>_params`) only when there are more than three
-//!   parameters, with an `ohlcv_ind_<name>_params_default(out)` filler.
+//! Two files, one export per function, written out in full like every other export:
+//!
+//! - `indicators.rs`, batch: `ohlcv_ind_<name>(const double *input, size_t n, <parameters by
+//!   value>, double *out)`, TA-Lib style (columns in, `n` values out per output with NaN over
+//!   the lookback; several outputs as several `double *`; bar indicators take `high, low,
+//!   close[, volume]` columns, VWAP also `const uint64_t *ts`), periods as `int32_t`, an
+//!   `int32_t` [`ohlcv_convention`] where the Rust API has one; `ohlcv_ind_<name>_lookback`;
+//!   and `ohlcv_ind_{ema,rsi,atr,macd}_many` over row-major matrices of series. An output may
+//!   overlap the inputs (in place), not another output.
+//! - `ind_state.rs`, streaming: a complete `#[repr(C)]` struct per indicator,
+//!   `ohlcv_ind_<name>_state { uint64_t tag; uint64_t opaque[K]; }`, owned by the caller as a
+//!   plain value (copy it to save it, copy it back to restore it), with
+//!   `ohlcv_ind_<name>_init(<parameters>, state *out)`, `_update(state *, <inputs by value>,
+//!   double *out...)`, `_peek(const state *, ...)` and `_reset(state *)`. The `opaque` words
+//!   are the Rust streaming state at the default capacity (256), size-checked at compile time;
+//!   the tag rejects uninitialised and foreign states.
 #![allow(non_camel_case_types)]
 
 mod bars;
 mod boundary;
 mod engine;
 mod handles;
+mod ind_state;
 mod index;
+mod indicators;
 mod reader;
 mod resample;
 mod status;
@@ -76,7 +86,9 @@ mod writer;
 pub use bars::*;
 pub use boundary::ffi_boundary;
 pub use engine::*;
+pub use ind_state::*;
 pub use index::*;
+pub use indicators::*;
 pub use reader::*;
 pub use resample::*;
 pub use status::*;

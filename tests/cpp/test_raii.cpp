@@ -207,6 +207,118 @@ void test_index_and_engine() {
     CHECK_THROWS(ohlcv::run_engine(path_in("data"), o), OHLCV_STATUS_INVALID_ARGUMENT, "30m");
 }
 
+// Bit-identical columns, NaN matching NaN.
+bool same_series(const std::vector<double> &a, const std::vector<double> &b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); i++) {
+        if (!(std::isnan(a[i]) && std::isnan(b[i])) &&
+            std::memcmp(&a[i], &b[i], sizeof(double)) != 0) {
+            std::fprintf(stderr, "  differ at %zu: %.17g %.17g\n", i, a[i], b[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+// The indicator helpers call the right C function with the right arguments: each equals the
+// C call it wraps, bit for bit, outputs in order.
+void test_indicators() {
+    namespace ind = ohlcv::ind;
+    const ohlcv::bar_vector bars = make_bars(500);
+    const std::size_t n = bars.size();
+    std::vector<std::uint64_t> ts(n);
+    std::vector<double> h(n), l(n), c(n), v(n);
+    for (std::size_t i = 0; i < n; i++) {
+        ts[i] = bars[i].ts;
+        h[i] = bars[i].high;
+        l[i] = bars[i].low;
+        c[i] = bars[i].close;
+        v[i] = bars[i].volume;
+    }
+    std::vector<double> a(n), b(n), d(n);
+    const int32_t pandas = OHLCV_CONVENTION_PANDAS;
+
+    // Known values: the SMA of 1..6 over 3.
+    const std::vector<double> small = {1, 2, 3, 4, 5, 6};
+    const std::vector<double> s3 = ind::sma(small, 3);
+    CHECK(std::isnan(s3[0]) && std::isnan(s3[1]) && s3[2] == 2 && s3[5] == 5);
+
+    ohlcv::check(ohlcv_ind_sma(c.data(), n, 20, a.data()));
+    CHECK(same_series(ind::sma(c, 20), a));
+    ohlcv::check(ohlcv_ind_ema(c.data(), n, 20, pandas, a.data()));
+    CHECK(same_series(ind::ema(c, 20, ind::convention::pandas), a));
+    ohlcv::check(ohlcv_ind_wma(c.data(), n, 9, a.data()));
+    CHECK(same_series(ind::wma(c, 9), a));
+    ohlcv::check(ohlcv_ind_dema(c.data(), n, 9, a.data()));
+    CHECK(same_series(ind::dema(c, 9), a));
+    ohlcv::check(ohlcv_ind_tema(c.data(), n, 9, a.data()));
+    CHECK(same_series(ind::tema(c, 9), a));
+    ohlcv::check(ohlcv_ind_rsi(c.data(), n, 14, 0, a.data()));
+    CHECK(same_series(ind::rsi(c), a));
+    ohlcv::check(ohlcv_ind_macd(c.data(), n, 5, 35, 5, pandas, a.data(), b.data(), d.data()));
+    ind::macd_result m = ind::macd(c, 5, 35, 5, ind::convention::pandas);
+    CHECK(same_series(m.macd, a) && same_series(m.signal, b) && same_series(m.hist, d));
+    ohlcv::check(ohlcv_ind_bbands(c.data(), n, 20, 2.0, 1.0, a.data(), b.data(), d.data()));
+    ind::bands_result bb = ind::bbands(c, 20, 2.0, 1.0);
+    CHECK(same_series(bb.upper, a) && same_series(bb.middle, b) && same_series(bb.lower, d));
+    ohlcv::check(ohlcv_ind_stddev(c.data(), n, 20, 2.0, a.data()));
+    CHECK(same_series(ind::stddev(c, 20, 2.0), a));
+    ohlcv::check(ohlcv_ind_trange(h.data(), l.data(), c.data(), n, a.data()));
+    CHECK(same_series(ind::trange(h, l, c), a));
+    ohlcv::check(ohlcv_ind_atr(h.data(), l.data(), c.data(), n, 10, pandas, a.data()));
+    CHECK(same_series(ind::atr(h, l, c, 10, ind::convention::pandas), a));
+    ohlcv::check(ohlcv_ind_stoch(h.data(), l.data(), c.data(), n, 14, 3, 5, a.data(), b.data()));
+    ind::stoch_result st = ind::stoch(h, l, c, 14, 3, 5);
+    CHECK(same_series(st.k, a) && same_series(st.d, b));
+    ohlcv::check(ohlcv_ind_willr(h.data(), l.data(), c.data(), n, 10, a.data()));
+    CHECK(same_series(ind::willr(h, l, c, 10), a));
+    ohlcv::check(ohlcv_ind_cci(h.data(), l.data(), c.data(), n, 10, a.data()));
+    CHECK(same_series(ind::cci(h, l, c, 10), a));
+    ohlcv::check(ohlcv_ind_adx(h.data(), l.data(), c.data(), n, 7, a.data(), b.data(), d.data()));
+    ind::adx_result ax = ind::adx(h, l, c, 7);
+    CHECK(same_series(ax.adx, a) && same_series(ax.plus_di, b) && same_series(ax.minus_di, d));
+    ohlcv::check(ohlcv_ind_mfi(h.data(), l.data(), c.data(), v.data(), n, 7, a.data()));
+    CHECK(same_series(ind::mfi(h, l, c, v, 7), a));
+    ohlcv::check(ohlcv_ind_obv(c.data(), v.data(), n, a.data()));
+    CHECK(same_series(ind::obv(c, v), a));
+    ohlcv::check(ohlcv_ind_roc(c.data(), n, 3, a.data()));
+    CHECK(same_series(ind::roc(c, 3), a));
+    ohlcv::check(ohlcv_ind_mom(c.data(), n, 3, a.data()));
+    CHECK(same_series(ind::mom(c, 3), a));
+    ohlcv::check(ohlcv_ind_max(h.data(), n, 12, a.data()));
+    CHECK(same_series(ind::rolling_max(h, 12), a));
+    ohlcv::check(ohlcv_ind_min(l.data(), n, 12, a.data()));
+    CHECK(same_series(ind::rolling_min(l, 12), a));
+    ohlcv::check(ohlcv_ind_donchian(h.data(), l.data(), n, 12, a.data(), b.data(), d.data()));
+    ind::bands_result dc = ind::donchian(h, l, 12);
+    CHECK(same_series(dc.upper, a) && same_series(dc.middle, b) && same_series(dc.lower, d));
+    ohlcv::check(ohlcv_ind_vwap(ts.data(), h.data(), l.data(), c.data(), v.data(), n, a.data()));
+    CHECK(same_series(ind::vwap(ts, h, l, c, v), a));
+
+    // Errors throw with the status and the library's message.
+    CHECK_THROWS(ind::sma(c, 0), OHLCV_STATUS_INVALID_ARGUMENT, "period = 0");
+    CHECK_THROWS(ind::atr(h, l, small), OHLCV_STATUS_INVALID_ARGUMENT, "different lengths");
+    CHECK_THROWS(ind::macd(c, 12, 26, 0), OHLCV_STATUS_INVALID_ARGUMENT, "signal = 0");
+
+    // A streaming state is a plain value: a copy continues exactly like the original.
+    ohlcv_ind_rsi_state s1{};
+    ohlcv::check(ohlcv_ind_rsi_init(14, 0, &s1));
+    std::vector<double> streamed(n);
+    for (std::size_t i = 0; i < 200; i++) {
+        ohlcv::check(ohlcv_ind_rsi_update(&s1, c[i], &streamed[i]));
+    }
+    ohlcv_ind_rsi_state s2 = s1;
+    for (std::size_t i = 200; i < n; i++) {
+        ohlcv::check(ohlcv_ind_rsi_update(&s1, c[i], &streamed[i]));
+        double y = 0;
+        ohlcv::check(ohlcv_ind_rsi_update(&s2, c[i], &y));
+        CHECK(std::memcmp(&y, &streamed[i], sizeof y) == 0);
+    }
+    CHECK(same_series(streamed, ind::rsi(c)));
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -227,6 +339,7 @@ int main(int argc, char **argv) {
         test_files();
         test_compute();
         test_index_and_engine();
+        test_indicators();
         CHECK(ohlcv::handles_count() == 0);  // every RAII handle was released
     } catch (const std::exception &e) {
         failed++;
