@@ -2340,3 +2340,30 @@ fn state_contents_are_pinned_to_the_state_format() {
          documentation): {changed:?}"
     );
 }
+
+#[test]
+fn corrupted_state_bytes_never_hang_or_crash() {
+    // Every word after the tag overwritten with each pattern: the update must return (a status,
+    // any value), never bring the process down. Before the deque checked its bounds, a huge
+    // `len` made one update loop ~2^64 times: this test then never finished.
+    for pattern in [
+        u64::MAX,
+        0x7ff8_0000_0000_0000,
+        0x0123_4567_89ab_cdef,
+        1 << 40,
+    ] {
+        // SAFETY: plain C structs initialised by the library, then fed bytes on purpose.
+        unsafe {
+            let mut s: ohlcv_ind_max_state = std::mem::zeroed();
+            assert_eq!(ohlcv_ind_max_init(20, &mut s), ohlcv_status::Ok);
+            for w in s.opaque.iter_mut() {
+                *w = pattern;
+            }
+            let mut y = 0.0;
+            for i in 0..100 {
+                let _ = ohlcv_ind_max_update(&mut s, i as f64, &mut y);
+                let _ = ohlcv_ind_max_peek(&s, 1.0, &mut y);
+            }
+        }
+    }
+}

@@ -133,6 +133,12 @@ impl<const N: usize, const MAX: bool> Extreme<N, MAX> {
     /// zero result is always `+0.0`.
     #[inline]
     pub(crate) fn push(&mut self, x: f64) -> f64 {
+        // A valid state always has `front < N` and `len <= window <= N`. Bytes restored from
+        // outside (a saved C state) may not: start the deque over rather than loop `len` times.
+        if self.front >= N as u64 || self.len > N as u64 {
+            self.front = 0;
+            self.len = 0;
+        }
         let step = self.step;
         // Evict the entry that left the window (at most one per step).
         if self.len > 0 && self.at(0).1 + self.window <= step {
