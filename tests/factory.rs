@@ -100,6 +100,25 @@ fn writers_by_extension_or_explicit_format() {
         r.read_batch(10, &mut v, &mut o).unwrap();
         assert_eq!(v, bars(), "{name}");
     }
+    // The index handler follows the bar format, through the trait.
+    use ohlcv::io::{IndexHandler, IndexRecord};
+    for (fmt, bytes) in [(Format::Binary, 24usize), (Format::Csv, 13)] {
+        let p = d.join(format!("{fmt:?}.idx"));
+        let idx: Box<dyn IndexHandler> = Box::new(ohlcv::io::factory::open_index(&p, fmt));
+        assert_eq!(idx.read().unwrap(), IndexRecord::FRESH);
+        let rec = IndexRecord {
+            last_date: 20_250_101,
+            in_pos: 64,
+            out_pos: 0,
+        };
+        idx.write(&rec).unwrap();
+        assert_eq!(idx.read().unwrap(), rec);
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().len(),
+            bytes as u64,
+            "{fmt:?}"
+        );
+    }
     let e = open_writer(d.join("d.dat"), None).err().unwrap();
     assert_eq!(e.kind(), ErrorKind::UnknownFormat);
     assert!(e.message().contains("d.dat"));

@@ -110,6 +110,17 @@ pub fn open_writer(
     })
 }
 
+/// The index handler that goes with bar files of `format`, as the pipeline pairs them: the
+/// 24-byte binary index for binary files, the text index for CSV files.
+#[must_use]
+pub fn open_index(path: impl AsRef<Path>, format: Format) -> super::IndexFile {
+    let encoding = match format {
+        Format::Binary => super::IndexFormat::Binary,
+        Format::Csv => super::IndexFormat::Text,
+    };
+    super::IndexFile::new(path.as_ref(), encoding)
+}
+
 /// The file extension for `format`, with the dot (the pipeline's
 /// `get_appropriate_extension`).
 #[must_use]

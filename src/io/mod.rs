@@ -101,3 +101,22 @@ pub trait BarWriter {
     /// Byte offset of the first record (0 for binary, the header length for CSV).
     fn data_start(&self) -> u64;
 }
+
+/// Reads and commits the progress record of one incremental job (the pipeline's index
+/// handler). [`IndexFile`] is the on-disk implementation in both encodings.
+pub trait IndexHandler {
+    /// The stored record; [`IndexRecord::FRESH`] when nothing has been committed yet.
+    fn read(&self) -> Result<IndexRecord>;
+    /// Commits `rec` atomically (durably for the on-disk implementation).
+    fn write(&self, rec: &IndexRecord) -> Result<()>;
+}
+
+impl IndexHandler for IndexFile {
+    fn read(&self) -> Result<IndexRecord> {
+        IndexFile::read(self)
+    }
+
+    fn write(&self, rec: &IndexRecord) -> Result<()> {
+        IndexFile::write(self, rec)
+    }
+}
