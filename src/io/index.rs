@@ -310,22 +310,24 @@ impl IndexFile {
         }
     }
 
-    /// Without syncs, a current-form (24-byte) binary index is rewritten in place with one
-    /// 24-byte `pwrite` at offset 0: a write within one page that a killed process cannot tear,
-    /// and far cheaper than a new temp file (a new inode) per commit. Returns false (nothing
-    /// written) when the file is missing or not 24 bytes, so the caller replaces it whole.
+    /// Without syncs, a binary index is written in place with one 24-byte `pwrite` at offset 0:
+    /// a write within one page that a killed process cannot tear, and far cheaper than a new temp
+    /// file (a new inode) per commit. A missing file is created and written the same way (a crash
+    /// in between leaves an empty file, which reads as fresh). Returns false (nothing written)
+    /// for a file of another size (a legacy 16-byte index), which the caller replaces whole.
     fn overwrite_in_place(&self, rec: &IndexRecord) -> Result<bool> {
         use std::os::unix::fs::FileExt;
-        let file = match std::fs::OpenOptions::new().write(true).open(&self.path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-            Err(e) => return Err(Error::io(&self.path, "open index", e)),
-        };
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&self.path)
+            .map_err(|e| Error::io(&self.path, "open index", e))?;
         let len = file
             .metadata()
             .map_err(|e| Error::io(&self.path, "stat index", e))?
             .len();
-        if len != IndexRecord::SIZE as u64 {
+        if len != 0 && len != IndexRecord::SIZE as u64 {
             return Ok(false);
         }
         file.write_all_at(&rec.to_bytes(), 0)
