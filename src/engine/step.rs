@@ -126,7 +126,6 @@ pub(crate) fn run(
         report: StepReport::default(),
     };
     step.check_output_against_index(out_start)?;
-    step.initial = step.committed;
 
     let input_len = std::fs::metadata(spec.input)
         .map_err(|e| Error::io(spec.input, "stat", e))?
@@ -134,9 +133,7 @@ pub(crate) fn run(
     match spec.format {
         Format::Binary => {
             io::binary::check_whole_records(spec.input, input_len)?;
-            step.check_input_against_index(input_len, 0)?;
-            step.initial = step.committed;
-            step.restart_at_commit()?;
+            step.begin(input_len, 0)?;
             if step.feed_binary_file(input_len, scratch_in)?.is_err() {
                 // Time steps back somewhere after the resume point: merge from where this run
                 // started (commits made since assumed ordered input), over a mapping of the
@@ -161,13 +158,10 @@ pub(crate) fn run(
         }
         Format::Csv => {
             if input_len == 0 {
-                step.check_input_against_index(0, 0)?;
-                step.restart_at_commit()?;
+                step.begin(0, 0)?;
             } else {
                 let mut reader = io::factory::open_reader(spec.input)?;
-                step.check_input_against_index(input_len, reader.data_start())?;
-                step.initial = step.committed;
-                step.restart_at_commit()?;
+                step.begin(input_len, reader.data_start())?;
                 if !step.feed_csv(reader.as_mut())? {
                     return Ok(Outcome::NeedsFullRecompute);
                 }
@@ -243,6 +237,14 @@ impl Step<'_> {
         Ok(())
     }
 
+    /// Checks the index against the input, records the state this run resumes from, and
+    /// positions the output there.
+    fn begin(&mut self, input_len: u64, data_start: u64) -> Result<()> {
+        self.check_input_against_index(input_len, data_start)?;
+        self.initial = self.committed;
+        self.restart_at_commit()
+    }
+
     /// The input must hold the row the index resumes from.
     fn check_input_against_index(&mut self, len: u64, data_start: u64) -> Result<()> {
         let rec = &mut self.committed;
@@ -314,7 +316,9 @@ impl Step<'_> {
         Ok(())
     }
 
-    /// Feeds time-ordered rows; commits every batch. `Err(Unsorted)` if they are not ordered.
+    /// Feeds time-ordered rows, committing whenever a batch of rows has gone in since the last
+    /// commit (callers commit once more at the end of the input). `Err(Unsorted)` if they are
+    /// not ordered.
     fn feed_sorted(&mut self, rows: &[Bar], offs: Offsets<'_>) -> Result<Result<(), Unsorted>> {
         let batch = self.spec.batch_rows.max(1);
         let mut base = 0;
@@ -407,7 +411,7 @@ impl Step<'_> {
                 self.commit_sorted()?;
                 return Ok(true);
             }
-            if self.feed_sorted_batch(&bars, &offs)?.is_err() {
+            if self.feed_sorted(&bars, Offsets::List(&offs))?.is_err() {
                 break;
             }
         }
@@ -419,21 +423,6 @@ impl Step<'_> {
         offs.clear();
         while reader.read_batch(usize::MAX, &mut bars, &mut offs)? > 0 {}
         self.feed_merged(&bars, Offsets::List(&offs))
-    }
-
-    /// One CSV batch, without the final commit `feed_sorted` does.
-    fn feed_sorted_batch(&mut self, rows: &[Bar], offs: &[u64]) -> Result<Result<(), Unsorted>> {
-        let pushed_before = self.resampler.rows_pushed();
-        if self.push(rows)?.is_err() {
-            return Ok(Err(Unsorted));
-        }
-        if let Some(first) = self.resampler.forming_first_row()
-            && first >= pushed_before
-        {
-            self.forming_offset = Some(offs[(first - pushed_before) as usize]);
-        }
-        self.commit_sorted()?;
-        Ok(Ok(()))
     }
 
     /// Feeds `rows` (the input from the last commit) in stably sorted order. Returns false when
