@@ -116,6 +116,40 @@ pub(crate) fn small_extremes<const MAX: bool>(
     fan_n::<MAX>(p.div_ceil(k), src, k, p - k, out);
 }
 
+/// Stack scratch of the piecewise extreme kernels.
+pub(crate) struct Scratches {
+    s1: Scratch,
+    s2: Scratch,
+    buf: Scratch,
+}
+
+impl Scratches {
+    /// Fresh scratch.
+    #[inline(always)]
+    pub(crate) const fn new() -> Self {
+        Scratches {
+            s1: SCRATCH,
+            s2: SCRATCH,
+            buf: SCRATCH,
+        }
+    }
+}
+
+/// The rolling extremes of `p ≤ SMALL_P` values ending at bars `o..b` (`b − o ≤ PIECE`, all of
+/// `x[o + 1 − p..b]` finite) into `out` (`b − o` values).
+#[inline(always)]
+pub(crate) fn piece_extremes<S: Series, const MAX: bool>(
+    x: &S,
+    p: usize,
+    o: usize,
+    b: usize,
+    out: &mut [f64],
+    sc: &mut Scratches,
+) {
+    let xs = values(x, o + 1 - p, b, &mut sc.buf);
+    small_extremes::<MAX>(xs, p, out, &mut sc.s1, &mut sc.s2);
+}
+
 /// Window extremes of a gap-free slice: `out[t]` = extreme (`MAX`: maximum) of
 /// `x[t..t + p]`, for `x.len() == out.len() + p − 1`; zero results are `+0.0`.
 ///
@@ -160,6 +194,38 @@ pub(crate) fn window_extremes<const MAX: bool>(x: &[f64], p: usize, out: &mut [f
 }
 
 avx2_dispatch!(
+    /// [`rolling_extreme`] for windows up to [`SMALL_P`]: [`piece_extremes`] piece by piece.
+    fn rolling_run[S: Series, const MAX: bool](
+        x: S,
+        p: usize,
+        start: usize,
+        end: usize,
+        out: &mut [f64],
+    ) -> () = rolling_run_in[S, MAX]
+);
+
+#[inline(always)]
+fn rolling_run_in<S: Series, const MAX: bool>(
+    x: S,
+    p: usize,
+    start: usize,
+    end: usize,
+    out: &mut [f64],
+) {
+    let end = end.min(out.len()).min(x.len());
+    let o = (start + p - 1).min(end);
+    out[start.min(o)..o].fill(NAN);
+    let mut sc = Scratches::new();
+    let mut a = o;
+    while a < end {
+        let b = (a + PIECE).min(end);
+        prefetch(x, b, b + PIECE);
+        piece_extremes::<S, MAX>(&x, p, a, b, &mut out[a..b], &mut sc);
+        a = b;
+    }
+}
+
+avx2_dispatch!(
     /// Rolling extreme over the gap-free runs of `x`, piece by piece: each piece is scanned
     /// for gaps and then run through [`small_extremes`] while it is in cache.
     fn rolling_small[S: Series, const MAX: bool](x: S, p: usize, out: &mut [f64]) -> ()
@@ -169,7 +235,7 @@ avx2_dispatch!(
 #[inline(always)]
 fn rolling_small_in<S: Series, const MAX: bool>(x: S, p: usize, out: &mut [f64]) {
     let n = x.len().min(out.len());
-    let (mut s1, mut s2, mut buf) = (SCRATCH, SCRATCH, SCRATCH);
+    let mut sc = Scratches::new();
     let (mut s, mut a) = (0, 0);
     while a < n {
         let gap = gap_in(x, a, (a + PIECE).min(n));
@@ -178,8 +244,7 @@ fn rolling_small_in<S: Series, const MAX: bool>(x: S, p: usize, out: &mut [f64])
         let o = (s + p - 1).clamp(a, b);
         out[a..o].fill(NAN);
         if o < b {
-            let xs = values(&x, o + 1 - p, b, &mut buf);
-            small_extremes::<MAX>(xs, p, &mut out[o..b], &mut s1, &mut s2);
+            piece_extremes::<S, MAX>(&x, p, o, b, &mut out[o..b], &mut sc);
         }
         if gap.is_some() {
             out[b] = NAN;
@@ -228,6 +293,10 @@ pub(crate) fn rolling_extreme<S: Series, const MAX: bool>(
     };
     let len = seg.len();
     if len == 0 || p == 0 {
+        return;
+    }
+    if p <= SMALL_P {
+        rolling_run::<S, MAX>(x, p, start, end, out);
         return;
     }
     if let Some(xs) = x.as_slice().and_then(|xs| xs.get(start..end)) {
@@ -471,6 +540,10 @@ impl Donchian {
         same_len(n, middle.len())?;
         same_len(n, lower.len())?;
         let p = self.period;
+        if p <= SMALL_P {
+            donchian_pieces(high, low, p, upper, middle, lower);
+            return Ok(());
+        }
         let mut start = 0;
         while start < n {
             let end = first_gap(high, start).min(first_gap(low, start));
@@ -493,6 +566,61 @@ impl Donchian {
     /// A streaming state with room for windows of `N` bars.
     pub fn stream<const N: usize>(&self) -> Result<DonchianState<N>, IndicatorError> {
         DonchianState::new(*self)
+    }
+}
+
+avx2_dispatch!(
+    /// Donchian channel for windows up to [`SMALL_P`], piece by piece.
+    fn donchian_pieces[H: Series, L: Series](
+        high: H,
+        low: L,
+        p: usize,
+        upper: &mut [f64],
+        middle: &mut [f64],
+        lower: &mut [f64],
+    ) -> () = donchian_pieces_in[H, L]
+);
+
+#[inline(always)]
+fn donchian_pieces_in<H: Series, L: Series>(
+    high: H,
+    low: L,
+    p: usize,
+    upper: &mut [f64],
+    middle: &mut [f64],
+    lower: &mut [f64],
+) {
+    let n = upper.len().min(middle.len()).min(lower.len()).min(high.len());
+    let mut sc = Scratches::new();
+    let (mut s, mut a) = (0, 0);
+    while a < n {
+        let b0 = (a + PIECE).min(n);
+        let gap = match (gap_in(high, a, b0), gap_in(low, a, b0)) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        };
+        let b = gap.unwrap_or(b0);
+        prefetch(high, b, b + PIECE);
+        prefetch(low, b, b + PIECE);
+        let o = (s + p - 1).clamp(a, b);
+        upper[a..o].fill(NAN);
+        middle[a..o].fill(NAN);
+        lower[a..o].fill(NAN);
+        if o < b {
+            let (u, l) = (&mut upper[o..b], &mut lower[o..b]);
+            piece_extremes::<H, true>(&high, p, o, b, u, &mut sc);
+            piece_extremes::<L, false>(&low, p, o, b, l, &mut sc);
+            for ((m, u), l) in middle[o..b].iter_mut().zip(u.iter()).zip(l.iter()) {
+                *m = (u + l) / 2.0;
+            }
+        }
+        if gap.is_some() {
+            upper[b] = NAN;
+            middle[b] = NAN;
+            lower[b] = NAN;
+            s = b + 1;
+        }
+        a = b + usize::from(gap.is_some());
     }
 }
 
