@@ -1,8 +1,8 @@
 //! Commodity channel index.
 
-use super::ring::Ring;
 use super::extremes::SMALL_P;
 use super::lanes::LANES;
+use super::ring::Ring;
 use super::util::{avx2_dispatch, fits, ok3, period, pf, same_len};
 use super::{DEFAULT_CAPACITY, IndicatorError, Series};
 use crate::Bar;

@@ -3,7 +3,7 @@
 use super::bands::BandsValue;
 use super::ring::Extreme;
 use super::util::{
-    PIECE, first_bad, fits, gap_in, ok, ok2, period, prefetch, same_len, values, avx2_dispatch,
+    PIECE, avx2_dispatch, first_bad, fits, gap_in, ok, ok2, period, prefetch, same_len, values,
 };
 use super::{DEFAULT_CAPACITY, IndicatorError, Series};
 use crate::Bar;
@@ -29,7 +29,6 @@ pub(crate) fn first_gap<S: Series>(x: S, start: usize) -> usize {
             .position(|v| !ok(v))
             .unwrap_or(x.len() - start.min(x.len()))
 }
-
 
 /// Largest window of the doubling kernel [`small_extremes`] (longer windows use the
 /// block kernel [`window_extremes`]).
@@ -163,7 +162,11 @@ pub(crate) fn window_extremes<const MAX: bool>(x: &[f64], p: usize, out: &mut [f
     if m == 0 || p == 0 || x.len() != m + p - 1 {
         return;
     }
-    let seed = if MAX { f64::NEG_INFINITY } else { f64::INFINITY };
+    let seed = if MAX {
+        f64::NEG_INFINITY
+    } else {
+        f64::INFINITY
+    };
     let mut k = 0;
     while k < m {
         // Block `[k, k + p)` lies within `x` (`k + p ≤ m − 1 + p = x.len()`); its windows that
@@ -590,7 +593,11 @@ fn donchian_pieces_in<H: Series, L: Series>(
     middle: &mut [f64],
     lower: &mut [f64],
 ) {
-    let n = upper.len().min(middle.len()).min(lower.len()).min(high.len());
+    let n = upper
+        .len()
+        .min(middle.len())
+        .min(lower.len())
+        .min(high.len());
     let mut sc = Scratches::new();
     let (mut s, mut a) = (0, 0);
     while a < n {

@@ -1,9 +1,9 @@
 //! Stochastic oscillator and Williams %R.
 
 use super::extremes::{SMALL_P, Scratches, piece_extremes, rolling_extreme};
-use super::util::{PIECE, avx2_dispatch, gap_in, prefetch, values};
 use super::ma::{Sma, SmaState};
 use super::ring::Extreme;
+use super::util::{PIECE, avx2_dispatch, gap_in, prefetch, values};
 use super::util::{fits, ok3, period, same_len};
 use super::{DEFAULT_CAPACITY, IndicatorError, Series};
 use crate::Bar;
@@ -349,10 +349,14 @@ fn willr_pieces_in<H: Series, L: Series, C: Series>(
     let (mut s, mut a) = (0, 0);
     while a < n {
         let b0 = (a + PIECE).min(n);
-        let gap = [gap_in(high, a, b0), gap_in(low, a, b0), gap_in(close, a, b0)]
-            .into_iter()
-            .flatten()
-            .min();
+        let gap = [
+            gap_in(high, a, b0),
+            gap_in(low, a, b0),
+            gap_in(close, a, b0),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         let b = gap.unwrap_or(b0);
         prefetch(high, b, b + PIECE);
         prefetch(low, b, b + PIECE);

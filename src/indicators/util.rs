@@ -105,6 +105,7 @@ pub(crate) fn pf(p: usize) -> f64 {
 /// True when the CPU runs AVX2 instructions (run-time detection with `std`, the compile-time
 /// target without).
 #[cfg(target_arch = "x86_64")]
+#[cfg_attr(target_feature = "avx2", allow(dead_code))]
 #[inline]
 pub(crate) fn avx2() -> bool {
     #[cfg(feature = "std")]

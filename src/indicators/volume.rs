@@ -1,8 +1,8 @@
 //! Volume indicators: on-balance volume, money flow index, daily VWAP.
 
 use super::cci::typical;
-use super::ring::Ring;
 use super::extremes::SMALL_P;
+use super::ring::Ring;
 use super::util::{
     avx2_dispatch, by_segments, fits, gap_in, ok2, ok4, period, prefetch, same_len, values,
 };
