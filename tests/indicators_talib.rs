@@ -1484,3 +1484,25 @@ fn long_rolling_extremes_match_a_direct_scan() {
         }
     }
 }
+
+/// Long series with gaps just before, at and after multiples of 512 and 1024 bars (where the
+/// batch kernels cut their work into pieces), and runs shorter than a window: batch from
+/// columns, batch from bars and streaming agree bit for bit.
+#[test]
+fn piece_boundaries_and_gaps() {
+    let base = Data::walk("pieces", 73, 5000, 30.0, 0.01);
+    let at = [
+        3, 511, 512, 1023, 1030, 1031, 1032, 1500, 2047, 2049, 2560, 3071, 3072, 4095, 4999,
+    ];
+    let d = base.with_gaps(&at);
+    for c in cases() {
+        let batch = (c.batch)(&d);
+        let bars = (c.bars)(&d.bars());
+        let run = (c.stream)(&d, d.len() / 2);
+        for (k, b) in batch.iter().enumerate() {
+            let what = format!("{} output {k}", c.name);
+            assert_bitwise(&format!("{what}: bars"), &bars[k], b);
+            assert_bitwise(&format!("{what}: streaming"), &run.updates[k], b);
+        }
+    }
+}

@@ -1,7 +1,9 @@
 //! Commodity channel index.
 
+use super::extremes::SMALL_P;
+use super::lanes::LANES;
 use super::ring::Ring;
-use super::util::{fits, ok3, period, pf, same_len};
+use super::util::{avx2_dispatch, fits, ok3, period, pf, same_len};
 use super::{DEFAULT_CAPACITY, IndicatorError, Series};
 use crate::Bar;
 
@@ -43,17 +45,113 @@ fn cci_of(tp: f64, parts: [&[f64]; 3], p: usize) -> f64 {
             dev += (v - avg).abs();
         }
     }
+    finish(tp, avg, dev, p)
+}
+
+/// The CCI from the current typical price, the window's mean and its summed absolute
+/// deviation (TA-Lib 0.6's tests and operation order).
+#[inline(always)]
+fn finish(tp: f64, avg: f64, dev: f64, p: usize) -> f64 {
     let r = tp - avg;
     let tiny = avg.abs() * 1e-14;
-    if tiny >= r.abs() {
-        return 0.0;
-    }
     let md = dev / pf(p);
-    if tiny >= md.abs() {
-        return 0.0;
+    let md15 = md * 0.015;
+    if tiny >= r.abs() || tiny >= md.abs() || md15 == 0.0 {
+        0.0
+    } else {
+        r / md15
     }
-    let md = md * 0.015;
-    if md == 0.0 { 0.0 } else { r / md }
+}
+
+/// Writes the CCI of bar `t ≥ p − 1` of a run over its typical price in `seg[t]`, from the
+/// typical prices `seg[t + 1 − p..=t]`.
+#[inline(always)]
+fn cci_at(seg: &mut [f64], p: usize, t: usize) {
+    let w = &seg[t + 1 - p..=t];
+    // Bar `t + 1 − p` sits in slot `(t + 1) % p`; slot 0 is `(p − r) % p` later.
+    let r = (t + 1) % p;
+    let split = (p - r) % p;
+    let (before, from0) = w.split_at(split);
+    seg[t] = cci_of(w[p - 1], [from0, before, &[]], p);
+}
+
+/// Four `f64` lanes (plain arrays: the compiler turns the lane loops into vector operations).
+type F4 = [f64; 4];
+
+#[inline(always)]
+fn lanes4(f: impl FnMut(usize) -> f64) -> F4 {
+    core::array::from_fn(f)
+}
+
+avx2_dispatch!(
+    /// The CCI of whole tiles of a run's typical prices `seg` (period `p ≤ SMALL_P`), written
+    /// over them, last tile first. Tile `i` covers bars `T..T + 4p` with `T = p + 4p·i`: lane
+    /// `L` takes the bars `T + L·p + u`, `u < p`, whose windows, in TA-Lib's slot order, are
+    /// the block `T + L·p ..= T + L·p + u` followed by the block before it from slot `u + 1`
+    /// on. So four windows are summed side by side with the same per-lane arithmetic as
+    /// [`cci_of`], and the independent tiles keep the adders busy.
+    fn cci_tiles[](seg: &mut [f64], p: usize, tiles: usize) -> () = cci_tiles_in[]
+);
+
+#[inline(always)]
+fn cci_tiles_in(seg: &mut [f64], p: usize, tiles: usize) {
+    if p > SMALL_P || seg.len() < p + tiles * LANES * p {
+        return;
+    }
+    let pf = pf(p);
+    // Row `j` holds the typical prices of bars `T − p + j + L·p` for the four lanes `L`.
+    let mut rows = [[0.0; 4]; 2 * SMALL_P];
+    let rows = &mut rows[..2 * p];
+    for i in (0..tiles).rev() {
+        let t0 = p + i * LANES * p;
+        for (j, row) in rows.iter_mut().enumerate() {
+            *row = lanes4(|l| seg[t0 - p + j + l * p]);
+        }
+        let (prev, cur) = rows.split_at(p);
+        // Four bars `u + q` at a time: sixteen independent sums (four vectors).
+        let mut u = 0;
+        while u + 4 <= p {
+            let mut sum = [[0.0; 4]; 4];
+            for (k, (c, v)) in cur.iter().zip(prev).enumerate() {
+                for (q, acc) in sum.iter_mut().enumerate() {
+                    let x = if k <= u + q { c } else { v };
+                    *acc = lanes4(|l| acc[l] + x[l]);
+                }
+            }
+            let avg = sum.map(|s| lanes4(|l| s[l] / pf));
+            let mut dev = [[0.0; 4]; 4];
+            for (k, (c, v)) in cur.iter().zip(prev).enumerate() {
+                for (q, acc) in dev.iter_mut().enumerate() {
+                    let x = if k <= u + q { c } else { v };
+                    *acc = lanes4(|l| acc[l] + (x[l] - avg[q][l]).abs());
+                }
+            }
+            for q in 0..4 {
+                let tp = cur[u + q];
+                let out = lanes4(|l| finish(tp[l], avg[q][l], dev[q][l], p));
+                for (l, o) in out.into_iter().enumerate() {
+                    seg[t0 + l * p + u + q] = o;
+                }
+            }
+            u += 4;
+        }
+        for u in u..p {
+            let mut sum = [0.0; 4];
+            for v in cur[..=u].iter().chain(&prev[u + 1..]) {
+                sum = lanes4(|l| sum[l] + v[l]);
+            }
+            let avg = lanes4(|l| sum[l] / pf);
+            let mut dev = [0.0; 4];
+            for v in cur[..=u].iter().chain(&prev[u + 1..]) {
+                dev = lanes4(|l| dev[l] + (v[l] - avg[l]).abs());
+            }
+            let tp = cur[u];
+            let out = lanes4(|l| finish(tp[l], avg[l], dev[l], p));
+            for (l, o) in out.into_iter().enumerate() {
+                seg[t0 + l * p + u] = o;
+            }
+        }
+    }
 }
 
 impl Cci {
@@ -105,15 +203,26 @@ impl Cci {
                 }
                 *o = typical(h, l, c);
             }
-            // Pass 2, backward (each output only needs typical prices at or before it).
+            // Pass 2, backward (each output only needs typical prices at or before it): the
+            // bars after the last whole tile one by one, the tiles, then the first output.
             let seg = &mut out[start..end];
-            for t in (p - 1..seg.len()).rev() {
-                let w = &seg[t + 1 - p..=t];
-                // Bar `t + 1 − p` sits in slot `(t + 1) % p`; slot 0 is `(p − r) % p` later.
-                let r = (t + 1) % p;
-                let split = (p - r) % p;
-                let (before, from0) = w.split_at(split);
-                seg[t] = cci_of(w[p - 1], [from0, before, &[]], p);
+            let len = seg.len();
+            let tiles = if p <= SMALL_P && len >= p {
+                (len - p) / (LANES * p)
+            } else {
+                0
+            };
+            let first_untiled = if tiles > 0 {
+                p + tiles * LANES * p
+            } else {
+                p - 1
+            };
+            for t in (first_untiled..len).rev() {
+                cci_at(seg, p, t);
+            }
+            if tiles > 0 {
+                cci_tiles(seg, p, tiles);
+                cci_at(seg, p, p - 1);
             }
             for o in seg.iter_mut().take(p - 1) {
                 *o = NAN;

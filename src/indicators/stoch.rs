@@ -1,8 +1,9 @@
 //! Stochastic oscillator and Williams %R.
 
-use super::extremes::rolling_extreme;
+use super::extremes::{SMALL_P, Scratches, piece_extremes, rolling_extreme};
 use super::ma::{Sma, SmaState};
 use super::ring::Extreme;
+use super::util::{PIECE, avx2_dispatch, gap_in, prefetch, values};
 use super::util::{fits, ok3, period, same_len};
 use super::{DEFAULT_CAPACITY, IndicatorError, Series};
 use crate::Bar;
@@ -279,6 +280,10 @@ impl WillR {
         same_len(n, close.len())?;
         same_len(n, out.len())?;
         let p = self.period;
+        if p <= SMALL_P {
+            willr_pieces(high, low, close, p, out);
+            return Ok(());
+        }
         let mut start = 0;
         while start < n {
             let end = first_gap3(high, low, close, start);
@@ -315,6 +320,64 @@ impl WillR {
     /// A streaming state with room for windows of `N` bars.
     pub fn stream<const N: usize>(&self) -> Result<WillRState<N>, IndicatorError> {
         WillRState::new(*self)
+    }
+}
+
+avx2_dispatch!(
+    /// Williams %R for windows up to [`SMALL_P`], piece by piece: gap scan, highest highs into
+    /// `out`, lowest lows into a stack buffer, then %R, all while the piece is in cache.
+    fn willr_pieces[H: Series, L: Series, C: Series](
+        high: H,
+        low: L,
+        close: C,
+        p: usize,
+        out: &mut [f64],
+    ) -> () = willr_pieces_in[H, L, C]
+);
+
+#[inline(always)]
+fn willr_pieces_in<H: Series, L: Series, C: Series>(
+    high: H,
+    low: L,
+    close: C,
+    p: usize,
+    out: &mut [f64],
+) {
+    let n = out.len().min(high.len());
+    let mut sc = Scratches::new();
+    let mut ll = [0.0; PIECE];
+    let (mut s, mut a) = (0, 0);
+    while a < n {
+        let b0 = (a + PIECE).min(n);
+        let gap = [
+            gap_in(high, a, b0),
+            gap_in(low, a, b0),
+            gap_in(close, a, b0),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let b = gap.unwrap_or(b0);
+        prefetch(high, b, b + PIECE);
+        prefetch(low, b, b + PIECE);
+        prefetch(close, b, b + PIECE);
+        let o = (s + p - 1).clamp(a, b);
+        out[a..o].fill(NAN);
+        if o < b {
+            let (hh, ll) = (&mut out[o..b], &mut ll[..b - o]);
+            piece_extremes::<H, true>(&high, p, o, b, hh, &mut sc);
+            piece_extremes::<L, false>(&low, p, o, b, ll, &mut sc);
+            let mut cbuf = [0.0; PIECE];
+            let cs = values(&close, o, b, &mut cbuf);
+            for ((r, &c), &lo) in hh.iter_mut().zip(cs).zip(ll.iter()) {
+                *r = will_r(c, *r, lo);
+            }
+        }
+        if gap.is_some() {
+            out[b] = NAN;
+            s = b + 1;
+        }
+        a = b + usize::from(gap.is_some());
     }
 }
 

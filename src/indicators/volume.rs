@@ -1,8 +1,11 @@
 //! Volume indicators: on-balance volume, money flow index, daily VWAP.
 
 use super::cci::typical;
+use super::extremes::SMALL_P;
 use super::ring::Ring;
-use super::util::{by_segments, fits, ok2, ok4, period, same_len};
+use super::util::{
+    avx2_dispatch, by_segments, fits, gap_in, ok2, ok4, period, prefetch, same_len, values,
+};
 use super::{DEFAULT_CAPACITY, IndicatorError, Series, Stamps};
 use crate::Bar;
 
@@ -254,6 +257,10 @@ impl Mfi {
         same_len(n, volume.len())?;
         same_len(n, out.len())?;
         let p = self.period;
+        if p <= SMALL_P {
+            mfi_pieces(high, low, close, volume, p, out);
+            return Ok(());
+        }
         let bars = |from: usize| {
             high.values_from(from)
                 .zip(low.values_from(from))
@@ -307,6 +314,147 @@ impl Mfi {
     /// A streaming state with room for windows of `N` bars.
     pub fn stream<const N: usize>(&self) -> Result<MfiState<N>, IndicatorError> {
         MfiState::new(*self)
+    }
+}
+
+/// Bars per piece of [`mfi_pieces`].
+const MFI_PIECE: usize = 512;
+
+/// A bar's money flow split by direction, as [`MfiCore::flow`] gives it (a bar without flow
+/// has both parts zero).
+#[inline(always)]
+fn split_flow(tp: f64, prev: f64, v: f64) -> (f64, f64) {
+    let d = tp - prev;
+    let flat = (tp.abs() + prev.abs()) * 1e-14 >= d.abs();
+    let f = v * tp;
+    let down = 0.0 > d;
+    let pf = if flat || down { 0.0 } else { f };
+    let nf = if !flat && down { f } else { 0.0 };
+    (pf, nf)
+}
+
+avx2_dispatch!(
+    /// MFI for periods up to [`SMALL_P`], piece by piece: gap scan, typical prices and money
+    /// flows in vectorised passes, then TA-Lib's running sums (the only sequential part).
+    fn mfi_pieces[H: Series, L: Series, C: Series, V: Series](
+        high: H,
+        low: L,
+        close: C,
+        volume: V,
+        p: usize,
+        out: &mut [f64],
+    ) -> () = mfi_pieces_in[H, L, C, V]
+);
+
+#[inline(always)]
+fn mfi_pieces_in<H: Series, L: Series, C: Series, V: Series>(
+    high: H,
+    low: L,
+    close: C,
+    volume: V,
+    p: usize,
+    out: &mut [f64],
+) {
+    const M: usize = MFI_PIECE;
+    let n = out.len().min(high.len());
+    // Flows of the piece at `p..`, preceded by the last `p` flows of the previous piece.
+    let mut pos_f = [0.0; M + SMALL_P];
+    let mut neg_f = [0.0; M + SMALL_P];
+    let mut tp = [0.0; M];
+    let (mut bh, mut bl, mut bc, mut bv) = ([0.0; M], [0.0; M], [0.0; M], [0.0; M]);
+    let mut core = MfiCore::new(0.0);
+    let pu = p as u64;
+    let (mut s, mut a) = (0, 0);
+    while a < n {
+        let b0 = (a + M).min(n);
+        let gap = [
+            gap_in(high, a, b0),
+            gap_in(low, a, b0),
+            gap_in(close, a, b0),
+            gap_in(volume, a, b0),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let b = gap.unwrap_or(b0);
+        prefetch(high, b, b + M);
+        prefetch(low, b, b + M);
+        prefetch(close, b, b + M);
+        prefetch(volume, b, b + M);
+        let len = b - a;
+        if len > 0 {
+            let (hs, ls, cs) = (
+                values(&high, a, b, &mut bh),
+                values(&low, a, b, &mut bl),
+                values(&close, a, b, &mut bc),
+            );
+            let vs = values(&volume, a, b, &mut bv);
+            let tp = &mut tp[..len];
+            for (((t, &h), &l), &c) in tp.iter_mut().zip(hs).zip(ls).zip(cs) {
+                *t = typical(h, l, c);
+            }
+            let (pf, nf) = (&mut pos_f[p..p + len], &mut neg_f[p..p + len]);
+            (pf[0], nf[0]) = split_flow(tp[0], core.prev_tp, vs[0]);
+            let prev = tp.iter().zip(&tp[1..]);
+            for (((q, r), (&t0, &t1)), &v) in pf[1..]
+                .iter_mut()
+                .zip(nf[1..].iter_mut())
+                .zip(prev)
+                .zip(&vs[1..])
+            {
+                (*q, *r) = split_flow(t1, t0, v);
+            }
+            let mut j0 = 0;
+            if a == s {
+                // The run's first bar only seeds the previous typical price.
+                core = MfiCore::new(tp[0]);
+                j0 = 1;
+            }
+            let last_tp = tp[len - 1];
+            // The running sums (TA-Lib's order: the leaving flow out, the new flow in, the
+            // reset after `p` flow-less bars), kept per bar in `out` and `bh` (a reset leaves
+            // both sums 0, which the output below maps to 0, as TA-Lib's reset does).
+            let (sp, sn) = (&mut out[a..b], &mut bh[..len]);
+            for j in j0..len {
+                let k = a + j - s - 1;
+                if k >= p {
+                    core.pos -= pos_f[j];
+                    core.neg -= neg_f[j];
+                }
+                let (fp, fne) = (pos_f[p + j], neg_f[p + j]);
+                core.pos += fp;
+                core.neg += fne;
+                let none = (fp == 0.0) & (fne == 0.0);
+                core.zeros = if none { core.zeros + 1 } else { 0 };
+                if core.zeros >= pu {
+                    (core.pos, core.neg, core.zeros) = (0.0, 0.0, pu);
+                }
+                sp[j] = core.pos;
+                sn[j] = core.neg;
+            }
+            core.prev_tp = last_tp;
+            for (o, &neg) in sp.iter_mut().zip(sn.iter()) {
+                let v = MfiCore {
+                    pos: *o,
+                    neg,
+                    prev_tp: 0.0,
+                    zeros: 0,
+                };
+                *o = v.value();
+            }
+            // Warm-up: the run's first `p` bars.
+            let warm = (s + p).clamp(a, b);
+            out[a..warm].fill(NAN);
+            if len >= p {
+                pos_f.copy_within(len..len + p, 0);
+                neg_f.copy_within(len..len + p, 0);
+            }
+        }
+        if gap.is_some() {
+            out[b] = NAN;
+            s = b + 1;
+        }
+        a = b + usize::from(gap.is_some());
     }
 }
 
